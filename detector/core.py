@@ -1,0 +1,182 @@
+"""The public entry point: :class:`Detector` and the :class:`Paragraph` it returns."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cleaner import Excerpt, removal_ranges
+from .model import LABELS
+from .modelfile import ModelError, bundled_model_dir, load_model, resolve_model_dir
+from .segment import Span, segment
+
+#: Threshold used when a model's manifest names none.
+DEFAULT_THRESHOLD = 0.5
+#: Upper bound on clean passes; each pass that changes the text removes at least one unit.
+MAX_CLEAN_PASSES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A unit of the input with its offsets, label and scores.
+
+    ``text == source[start:end]``; ``score`` is the probability that the unit is not reporting; ``label`` is
+    ``reporting`` when ``score`` is below the threshold, else the likelier of ``promotional``/``boilerplate``.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    kind: str = "paragraph"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the paragraph."""
+        return {"index": self.index, "start": self.start, "end": self.end, "label": self.label,
+                "score": round(self.score, 6), "scores": {k: round(v, 6) for k, v in self.scores.items()},
+                "kind": self.kind, "text": self.text}
+
+
+def _check_text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError("finpromo works on str, got bytes: decode them first, e.g. data.decode('utf-8')")
+    raise TypeError(f"finpromo works on str, got {type(text).__name__}")
+
+
+def _check_threshold(threshold: float) -> float:
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+    return value
+
+
+def _check_keep(keep: Iterable[str]) -> frozenset[str]:
+    if isinstance(keep, str):
+        keep = (keep,)
+    kept = frozenset(keep)
+    unknown = kept - set(LABELS)
+    if unknown:
+        raise ValueError(f"keep takes labels from {', '.join(LABELS[1:])}; got {', '.join(sorted(unknown))}")
+    return kept | {"reporting"}
+
+
+class Detector:
+    """Finds promotional and boilerplate paragraphs in finance articles and cuts them out.
+
+    >>> det = Detector.load()                      # doctest: +SKIP
+    >>> cleaned = det.clean(article_text)          # doctest: +SKIP
+    """
+
+    def __init__(self, model: Any, manifest: dict[str, Any] | None = None, *,
+                 threshold: float | None = None) -> None:
+        self.model = model
+        self.manifest: dict[str, Any] = dict(manifest or {})
+        default = self.manifest.get("threshold", DEFAULT_THRESHOLD)
+        self.threshold = _check_threshold(default if threshold is None else threshold)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None, *, threshold: float | None = None) -> Detector:
+        """Load the bundled model, or the model folder at ``path``, after verifying its SHA-256.
+
+        A model file is code (pickle): load only models you trust.
+        """
+        with ExitStack() as stack:
+            model_dir = bundled_model_dir(stack) if path is None else resolve_model_dir(path)
+            model, manifest = load_model(model_dir)
+        return cls(model, manifest, threshold=threshold)
+
+    def __repr__(self) -> str:
+        return f"Detector(model={self.manifest.get('name', '?')!r}, threshold={self.threshold})"
+
+    # -- classification -------------------------------------------------------------------------------------
+
+    def _score_docs(self, docs: list[tuple[str, list[Span]]]) -> list[np.ndarray]:
+        return self.model.predict_proba_docs([[text[s.start:s.end] for s in spans] for text, spans in docs])
+
+    def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
+        out = []
+        for i, (span, p) in enumerate(zip(spans, probs)):
+            scores = {label: float(v) for label, v in zip(LABELS, p)}
+            score = float(min(max(1.0 - p[0], 0.0), 1.0))
+            if score < threshold:
+                label = "reporting"
+            else:
+                label = "promotional" if p[1] >= p[2] else "boilerplate"
+            out.append(Paragraph(i, span.start, span.end, text[span.start:span.end], label, score, scores,
+                                 span.kind))
+        return out
+
+    def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:
+        """Every unit of ``text`` in document order, with offsets, label and scores."""
+        text = _check_text(text)
+        t = self.threshold if threshold is None else _check_threshold(threshold)
+        spans = segment(text)
+        if not spans:
+            return []
+        (probs,) = self._score_docs([(text, spans)])
+        return self._paragraphs(text, spans, probs, t)
+
+    def classify_many(self, texts: Iterable[str], *, threshold: float | None = None,
+                      batch_size: int = 64) -> Iterator[list[Paragraph]]:
+        """:meth:`classify` over many texts, scored in batches (faster than one call each)."""
+        t = self.threshold if threshold is None else _check_threshold(threshold)
+        batch: list[tuple[str, list[Span]]] = []
+
+        def flush() -> Iterator[list[Paragraph]]:
+            for (txt, spans), probs in zip(batch, self._score_docs(batch)):
+                yield self._paragraphs(txt, spans, probs, t)
+            batch.clear()
+
+        for text in texts:
+            text = _check_text(text)
+            batch.append((text, segment(text)))
+            if len(batch) >= batch_size:
+                yield from flush()
+        if batch:
+            yield from flush()
+
+    # -- cleaning -------------------------------------------------------------------------------------------
+
+    def clean(self, text: str, *, threshold: float | None = None, keep: Collection[str] = ()) -> str:
+        """``text`` with every paragraph whose label is not kept cut out (``reporting`` is always kept).
+
+        Removal repeats on the result until nothing more goes, so ``clean(clean(x)) == clean(x)``.
+        """
+        return self.clean_and_explain(text, threshold=threshold, keep=keep)[0]
+
+    def clean_and_explain(self, text: str, *, threshold: float | None = None, keep: Collection[str] = ()
+                          ) -> tuple[str, list[Paragraph]]:
+        """The cleaned text and the removed paragraphs (offsets into the original ``text``)."""
+        text = _check_text(text)
+        t = self.threshold if threshold is None else _check_threshold(threshold)
+        kept = _check_keep(keep)
+        removed: list[Paragraph] = []
+        excerpt = Excerpt(text)
+        for _ in range(MAX_CLEAN_PASSES):
+            current = excerpt.text
+            paras = self.classify(current, threshold=t)
+            drop = [p.label not in kept for p in paras]
+            if not any(drop):
+                break
+            for p, d in zip(paras, drop):
+                if d:
+                    start, end = excerpt.to_source(p.start), excerpt.to_source(p.end, end=True)
+                    removed.append(Paragraph(p.index, start, end, text[start:end], p.label, p.score, p.scores,
+                                             p.kind))
+            excerpt.remove(removal_ranges([Span(p.start, p.end, p.kind) for p in paras], drop))
+        removed.sort(key=lambda p: p.start)
+        return excerpt.text, removed

@@ -1,0 +1,232 @@
+"""The classifier: a paragraph-alone stage and a context stage over neighbours' out-of-fold scores.
+
+Both are scikit-learn estimators (``__init__`` stores arguments, fitted attributes end in ``_``, ``fit`` returns
+``self``, ``clone`` works). Input ``X`` is a pandas DataFrame with a ``doc_id`` and a ``text`` column whose rows
+are paragraphs in document order; :meth:`ContextClassifier.predict_proba_docs` takes plain lists of paragraph
+texts instead, for inference without pandas overhead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from .features import LAYOUT_FEATURES, NgramAnalyzer, context_features, layout_features
+
+#: The labels, in the column order of every probability matrix.
+LABELS: tuple[str, ...] = ("reporting", "promotional", "boilerplate")
+_SHORT = LAYOUT_FEATURES.index("short")
+
+
+def _texts(X: pd.DataFrame | Sequence[str]) -> list[str]:
+    if isinstance(X, pd.DataFrame):
+        return X["text"].tolist()
+    return list(X)
+
+
+def _label_codes(y: Sequence[str]) -> np.ndarray:
+    index = {label: i for i, label in enumerate(LABELS)}
+    return np.array([index[v] for v in y])
+
+
+def _full_proba(clf: LogisticRegression, Z: sp.spmatrix) -> np.ndarray:
+    """Probabilities in LABELS order, with zeros for labels the training data lacked."""
+    proba = clf.predict_proba(Z)
+    out = np.zeros((Z.shape[0], len(LABELS)))
+    out[:, clf.classes_] = proba
+    return out
+
+
+class ParagraphClassifier(ClassifierMixin, BaseEstimator):
+    """Stage 1: a paragraph on its own — word uni/bigrams (tf-idf) plus layout features, logistic regression."""
+
+    def __init__(self, C: float = 8.0, min_df: int = 2, ngram_max: int = 2, layout_weight: float = 1.0,
+                 class_weight: str | dict | None = "balanced", max_iter: int = 3000) -> None:
+        self.C = C
+        self.min_df = min_df
+        self.ngram_max = ngram_max
+        self.layout_weight = layout_weight
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def _layout(self, texts: list[str]) -> sp.csr_matrix:
+        return sp.csr_matrix(np.array([layout_features(t) for t in texts]).reshape(len(texts), -1)
+                             * self.layout_weight)
+
+    def _design(self, texts: list[str]) -> sp.csr_matrix:
+        return sp.hstack([self.vectorizer_.transform(texts), self._layout(texts)], format="csr")
+
+    def fit(self, X: pd.DataFrame | Sequence[str], y: Sequence[str]) -> ParagraphClassifier:
+        texts = _texts(X)
+        codes = _label_codes(y)
+        min_df = self.min_df if len(texts) >= 10 * self.min_df else 1
+        self.vectorizer_ = TfidfVectorizer(analyzer=NgramAnalyzer(self.ngram_max), min_df=min_df,
+                                           sublinear_tf=True, dtype=np.float64)
+        words = self.vectorizer_.fit_transform(texts)
+        Z = sp.hstack([words, self._layout(texts)], format="csr")
+        self.clf_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        with threadpool_limits(limits=1, user_api="blas"):  # threads only add overhead at this size
+            self.clf_.fit(Z, codes)
+        self.classes_ = np.array(LABELS)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:
+        texts = _texts(X)
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        return _full_proba(self.clf_, self._design(texts))
+
+    def predict(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def feature_names(self) -> list[str]:
+        """Names of the design-matrix columns (n-grams, then layout features)."""
+        return [*self.vectorizer_.get_feature_names_out().tolist(), *(f"layout:{n}" for n in LAYOUT_FEATURES)]
+
+
+def fold_assignment(doc_ids: Sequence[str], families: Sequence[str | None] | None, n_folds: int,
+                    seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fold of each row's article and of each row's template family (-1 where a row has no family).
+
+    Articles and families are shuffled with ``seed`` and dealt round-robin, so the assignment depends only on the
+    sets of ids, not on row order.
+    """
+    rng = np.random.default_rng(seed)
+    docs = sorted(set(doc_ids))
+    doc_fold = dict(zip([docs[i] for i in rng.permutation(len(docs))], np.arange(len(docs)) % n_folds))
+    families = [f if isinstance(f, str) and f else None for f in families] if families is not None else None
+    fam_list = sorted({f for f in (families or []) if f})
+    fam_fold = dict(zip([fam_list[i] for i in rng.permutation(len(fam_list))], np.arange(len(fam_list)) % n_folds))
+    d = np.array([doc_fold[x] for x in doc_ids], dtype=int)
+    f = np.array([fam_fold[x] if x else -1 for x in (families or [None] * len(doc_ids))], dtype=int)
+    return d, f
+
+
+def doc_slices(doc_ids: Sequence[str]) -> list[slice]:
+    """Consecutive runs of equal ``doc_id``: one slice per document, in order."""
+    out, start = [], 0
+    for i in range(1, len(doc_ids) + 1):
+        if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
+            out.append(slice(start, i))
+            start = i
+    return out
+
+
+class ContextClassifier(ClassifierMixin, BaseEstimator):
+    """Stage 2: re-scores each paragraph from its own and its neighbours' stage-1 scores and its position.
+
+    Trained on out-of-fold stage-1 scores: a paragraph's score comes from a stage-1 model that saw neither it,
+    nor (for reporting) its article, nor (for non-reporting) its template family, so the context stage learns
+    from scores as uncertain as those on unseen text. ``use_context=False`` gives the paragraph-alone model.
+    """
+
+    def __init__(self, paragraph: ParagraphClassifier | None = None, C: float = 1.0, n_folds: int = 5,
+                 use_context: bool = True, augment: bool = True, random_state: int = 0) -> None:
+        self.paragraph = paragraph
+        self.C = C
+        self.n_folds = n_folds
+        self.use_context = use_context
+        self.augment = augment
+        self.random_state = random_state
+
+    def _stage1(self) -> ParagraphClassifier:
+        return clone(self.paragraph) if self.paragraph is not None else ParagraphClassifier()
+
+    def fit(self, X: pd.DataFrame, y: Sequence[str], families: Sequence[str | None] | None = None
+            ) -> ContextClassifier:
+        """Fit on paragraphs in document order; ``X`` has ``doc_id`` and ``text`` columns."""
+        texts = _texts(X)
+        doc_ids = X["doc_id"].tolist()
+        y = list(y)
+        self.classes_ = np.array(LABELS)
+        self.paragraph_ = self._stage1().fit(texts, y)
+        if not self.use_context:
+            self.context_ = None
+            return self
+        oof = self._oof_stage1(texts, y, doc_ids, families)
+        Z, codes = self._context_training_set(oof, texts, doc_ids, _label_codes(y))
+        self.context_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.context_.fit(Z, codes)
+        return self
+
+    def _context_training_set(self, probs: np.ndarray, texts: list[str], doc_ids: list[str], codes: np.ndarray
+                              ) -> tuple[np.ndarray, np.ndarray]:
+        """Context features of every article, plus (``augment``) variants a cleaner meets on later passes.
+
+        The variants are each article with its non-reporting paragraphs already cut out, and single paragraphs
+        taken on their own: without them the context stage learns "last paragraph, so an ad" from position alone
+        and would eat a clean article from its end.
+        """
+        short = np.array([len(t.split()) <= 8 for t in texts], dtype=float)
+        rng = np.random.default_rng(self.random_state)
+        parts, labels = [], []
+        for s in doc_slices(doc_ids):
+            p, sh, c = probs[s], short[s], codes[s]
+            parts.append(context_features(p, sh))
+            labels.append(c)
+            if not self.augment:
+                continue
+            rep = c == 0
+            if rep.any() and not rep.all():
+                parts.append(context_features(p[rep], sh[rep]))
+                labels.append(c[rep])
+            i = int(rng.integers(len(c)))
+            parts.append(context_features(p[i:i + 1], sh[i:i + 1]))
+            labels.append(c[i:i + 1])
+        return np.vstack(parts), np.concatenate(labels)
+
+    def _oof_stage1(self, texts: list[str], y: list[str], doc_ids: list[str],
+                    families: Sequence[str | None] | None) -> np.ndarray:
+        n_docs = len(set(doc_ids))
+        k = max(2, min(self.n_folds, n_docs))
+        doc_fold, fam_fold = fold_assignment(doc_ids, families, k, self.random_state)
+        own_fold = np.where(fam_fold >= 0, fam_fold, doc_fold)
+        oof = np.zeros((len(texts), len(LABELS)))
+        for fold in range(k):
+            train = (doc_fold != fold) & (fam_fold != fold)
+            rows = np.flatnonzero(own_fold == fold)
+            if rows.size == 0:
+                continue
+            labels_present = {y[i] for i in np.flatnonzero(train)}
+            if len(labels_present) < 2:
+                oof[rows] = self.paragraph_.predict_proba([texts[i] for i in rows])
+                continue
+            model = self._stage1().fit([texts[i] for i in np.flatnonzero(train)],
+                                       [y[i] for i in np.flatnonzero(train)])
+            oof[rows] = model.predict_proba([texts[i] for i in rows])
+        return oof
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Probabilities (columns in :data:`LABELS` order) for paragraphs in document order."""
+        texts = _texts(X)
+        doc_ids = X["doc_id"].tolist()
+        docs = [texts[s] for s in doc_slices(doc_ids)]
+        out = self.predict_proba_docs(docs)
+        return np.vstack(out) if out else np.zeros((0, len(LABELS)))
+
+    def predict_proba_docs(self, docs: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """One probability matrix per document, for documents given as lists of paragraph texts."""
+        flat = [t for d in docs for t in d]
+        if not flat:
+            return [np.zeros((0, len(LABELS))) for _ in docs]
+        p1 = self.paragraph_.predict_proba(flat)
+        out, pos = [], 0
+        for d in docs:
+            probs = p1[pos : pos + len(d)]
+            pos += len(d)
+            if self.context_ is not None and len(d):
+                short = np.array([len(t.split()) <= 8 for t in d], dtype=float)
+                probs = _full_proba(self.context_, context_features(probs, short))
+            out.append(probs)
+        return out
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]

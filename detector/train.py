@@ -1,0 +1,293 @@
+"""Train and cross-validate a finpromo model; ``python -m detector.train DATA... -o models/NAME``.
+
+Cross-validation holds out articles *and* template families: in fold ``k`` the model is trained without the
+articles of fold ``k`` and without every paragraph of the families of fold ``k``; it is then scored on fold ``k``'s
+articles, where a non-reporting paragraph counts as *unseen* only if its family belongs to fold ``k``. The
+default threshold is picked on the out-of-fold scores so that at most ``target_loss`` of reporting paragraphs
+would be removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .evaluate import metrics, predict_labels, score_docs
+from .model import LABELS, ContextClassifier, ParagraphClassifier, fold_assignment
+
+log = logging.getLogger(__name__)
+
+#: Default share of reporting paragraphs the default threshold may remove on out-of-fold scores.
+TARGET_LOSS = 0.005
+#: The default threshold never goes below this, whatever the out-of-fold scores say.
+MIN_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training settings; every field is recorded in the manifest."""
+
+    seed: int = 0
+    folds: int = 5
+    inner_folds: int = 4
+    C: float = 8.0
+    context_C: float = 1.0
+    min_df: int = 2
+    target_loss: float = TARGET_LOSS
+    min_threshold: float = MIN_THRESHOLD
+    cv: bool = True
+    n_jobs: int = 1
+
+
+def build_estimator(cfg: TrainConfig, *, use_context: bool = True) -> ContextClassifier:
+    """The (unfitted) two-stage estimator described by ``cfg``."""
+    return ContextClassifier(ParagraphClassifier(C=cfg.C, min_df=cfg.min_df), C=cfg.context_C,
+                             n_folds=cfg.inner_folds, use_context=use_context, random_state=cfg.seed)
+
+
+def _fit_fold(df: pd.DataFrame, cfg: TrainConfig, train: np.ndarray, test_docs: pd.DataFrame
+              ) -> tuple[np.ndarray, np.ndarray]:
+    part = df[train]
+    est = build_estimator(cfg).fit(part[["doc_id", "text"]], part["label"].tolist(), families=part["family"].tolist())
+    ctx = score_docs(est, test_docs)
+    para = est.paragraph_.predict_proba(test_docs["text"].tolist())
+    stripped = score_docs(est, test_docs[test_docs["label"] == "reporting"])
+    return ctx, para, stripped
+
+
+def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> dict[str, Any]:
+    """Out-of-fold probabilities (context model and paragraph-alone) and which rows count as unseen-family."""
+    from joblib import Parallel, delayed
+
+    k = max(2, min(cfg.folds, df["doc_id"].nunique()))
+    doc_fold, fam_fold = fold_assignment(df["doc_id"].tolist(), df["family"].tolist(), k, cfg.seed)
+    jobs = []
+    for fold in range(k):
+        train = (doc_fold != fold) & (fam_fold != fold)
+        jobs.append((train, df[doc_fold == fold]))
+    results = Parallel(n_jobs=cfg.n_jobs)(delayed(_fit_fold)(df, cfg, tr, te) for tr, te in jobs)
+    ctx = np.zeros((len(df), len(LABELS)))
+    para = np.zeros_like(ctx)
+    stripped = np.zeros_like(ctx)
+    is_rep = (df["label"] == "reporting").to_numpy()
+    for fold, (c, p, st) in enumerate(results):
+        rows = np.flatnonzero(doc_fold == fold)
+        ctx[rows], para[rows] = c, p
+        stripped[np.flatnonzero((doc_fold == fold) & is_rep)] = st
+    unseen = (fam_fold < 0) | (fam_fold == doc_fold)
+    return {"context": ctx, "paragraph": para, "stripped": stripped[is_rep], "unseen": unseen, "folds": k}
+
+
+def choose_threshold(labels: pd.Series, probs: np.ndarray, target_loss: float, minimum: float,
+                     extra_reporting: np.ndarray | None = None) -> float:
+    """Lowest threshold on P(not reporting) at which at most ``target_loss`` of reporting rows are removed.
+
+    ``extra_reporting`` adds probabilities of further reporting rows (e.g. of articles already cleaned once).
+    """
+    rep = probs[(labels == "reporting").to_numpy()]
+    if extra_reporting is not None:
+        rep = np.vstack([rep, extra_reporting])
+    rep_scores = np.sort(1.0 - rep[:, 0])[::-1]
+    allowed = int(np.floor(target_loss * len(rep_scores)))
+    t = float(rep_scores[allowed]) + 1e-6 if allowed < len(rep_scores) else 0.0
+    return round(min(max(t, minimum), 0.999), 4)
+
+
+def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"folds": cv["folds"], "threshold": threshold,
+                           "cleaned_article_reporting_loss": round(float((1 - cv["stripped"][:, 0] >= threshold).mean()), 5)}
+    unseen = cv["unseen"]
+    for name in ("context", "paragraph"):
+        pred = predict_labels(cv[name], threshold)
+        sub = df[unseen]
+        out[name] = {
+            "unseen_families": metrics(sub["label"], pred[unseen], sub["doc_id"].tolist()),
+            "all_rows": metrics(df["label"], pred, df["doc_id"].tolist()),
+            "by_lang": {str(lang): metrics(g["label"], pred[g.index], g["doc_id"].tolist())
+                        for lang, g in df[unseen].groupby("lang")},
+        }
+    return out
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the libraries a model depends on."""
+    import joblib
+    import nltk
+    import scipy
+    import sklearn
+
+    return {"finpromo": __version__, "python": platform.python_version(), "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pd.__version__,
+            "joblib": joblib.__version__, "nltk": nltk.__version__}
+
+
+def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "model"
+          ) -> tuple[ContextClassifier, dict[str, Any]]:
+    """Cross-validate (if ``cfg.cv``), pick the threshold, fit on all data; returns ``(estimator, manifest)``."""
+    from .data import data_hash, stats
+
+    t0 = time.perf_counter()
+    cv_report: dict[str, Any] | None = None
+    threshold = 0.5
+    if cfg.cv:
+        log.info("cross-validating (%d folds by article and template family)", cfg.folds)
+        cv = cross_validate(df, cfg)
+        threshold = choose_threshold(df["label"], cv["context"], cfg.target_loss, cfg.min_threshold,
+                                     extra_reporting=cv["stripped"])
+        cv_report = _cv_metrics(df, cv, threshold)
+    log.info("fitting on all %d paragraphs", len(df))
+    est = build_estimator(cfg).fit(df[["doc_id", "text"]], df["label"].tolist(), families=df["family"].tolist())
+    s = stats(df)
+    manifest: dict[str, Any] = {
+        "name": name,
+        "format": 1,
+        "labels": list(LABELS),
+        "threshold": threshold,
+        "threshold_rule": {"target_reporting_loss": cfg.target_loss, "minimum": cfg.min_threshold,
+                           "chosen_on": "out-of-fold context-model scores" if cfg.cv else "default (no CV)"},
+        "pipeline": {
+            "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (nltk Snowball, de/en) + "
+                      f"{len(est.paragraph_.feature_names()) - len(est.paragraph_.vectorizer_.vocabulary_)} "
+                      "layout features -> multinomial logistic regression",
+            "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities, runs, position -> "
+                      "logistic regression",
+            "vocabulary": len(est.paragraph_.vectorizer_.vocabulary_),
+        },
+        "config": asdict(cfg),
+        "versions": versions(),
+        "data": {"sha256": data_hash(df), "articles": s["articles"], "paragraphs": s["paragraphs"],
+                 "per_label": s["paragraphs_per_label"], "articles_per_lang": s["articles_per_lang"],
+                 "families": s["families"]},
+        "cv": cv_report,
+        "train_seconds": round(time.perf_counter() - t0, 1),
+    }
+    return est, manifest
+
+
+def model_card(manifest: dict[str, Any]) -> str:
+    """MODEL_CARD.md text for a trained model."""
+    lines = [f"# Model card: {manifest['name']}", "",
+             "## Intended use",
+             "Tags paragraphs of scraped German and English finance news as `reporting`, `promotional` or "
+             "`boilerplate` so that a cleaner can cut the non-reporting ones before the text feeds sentiment "
+             "models, LLM/RAG corpora, search indexes or archives. Not a spam filter, not a fact checker, not for "
+             "other domains without retraining.", "",
+             "A model file is a pickle: it runs code when loaded. finpromo verifies its SHA-256 against "
+             "`manifest.json` before loading; load only models from sources you trust.", "",
+             "## Data",
+             f"{manifest['data']['articles']} articles, {manifest['data']['paragraphs']} paragraphs "
+             f"(per label: {manifest['data']['per_label']}; articles per language: "
+             f"{manifest['data']['articles_per_lang']}; families: {manifest['data']['families']}). "
+             f"Data SHA-256 `{manifest['data']['sha256'][:16]}…`.", "",
+             "## Model",
+             f"- Stage 1: {manifest['pipeline']['stage1']}",
+             f"- Stage 2: {manifest['pipeline']['stage2']}",
+             f"- Default threshold on P(not reporting): {manifest['threshold']} "
+             f"({manifest['threshold_rule']['chosen_on']}, target reporting loss "
+             f"{manifest['threshold_rule']['target_reporting_loss']:.1%}).", ""]
+    cv = manifest.get("cv")
+    if cv:
+        lines += ["## Cross-validated metrics",
+                  f"{cv['folds']} folds holding out articles and template families. *Unseen families*: "
+                  "non-reporting paragraphs whose template family was absent from training, and all reporting "
+                  "paragraphs of held-out articles.", "",
+                  "| model | rows | label | precision | recall | F1 |", "|---|---|---|---|---|---|"]
+        for name in ("paragraph", "context"):
+            for rows in ("unseen_families", "all_rows"):
+                m = cv[name][rows]
+                for lab in LABELS:
+                    pl = m["per_label"][lab]
+                    lines.append(f"| {name} | {rows} | {lab} | {pl['precision']:.3f} | {pl['recall']:.3f} | "
+                                 f"{pl['f1']:.3f} |")
+        lines += ["", "| model | rows | reporting loss | exact-clean articles |", "|---|---|---|---|"]
+        for name in ("paragraph", "context"):
+            for rows in ("unseen_families", "all_rows"):
+                m = cv[name][rows]
+                lines.append(f"| {name} | {rows} | {m['reporting_loss']:.2%} | {m['exact_clean_rate']:.1%} |")
+        lines += ["", "Per language (context model, unseen families):", ""]
+        for lang, m in cv["context"]["by_lang"].items():
+            pl = m["per_label"]
+            lines.append(f"- {lang}: promotional F1 {pl['promotional']['f1']:.3f}, boilerplate F1 "
+                         f"{pl['boilerplate']['f1']:.3f}, reporting loss {m['reporting_loss']:.2%}")
+        lines.append("")
+    lines += ["## Known failure cases",
+              "- Promotions written as news (advertorials) and one-line teasers without sales vocabulary.",
+              "- Templates and languages far from the training data: retrain with a few labelled articles of the "
+              "new source (see the README).",
+              "- Text whose paragraph breaks were lost is split per line or sentence; scores there are less sure.",
+              "", "## Versions", "", "```json", json.dumps(manifest["versions"], indent=2), "```", ""]
+    return "\n".join(lines)
+
+
+def write_model(est: ContextClassifier, out_dir: str | Path, manifest: dict[str, Any]) -> Path:
+    """Save model, manifest and model card into ``out_dir``."""
+    from .modelfile import save_model
+
+    out = save_model(est, out_dir, manifest)
+    (out / "MODEL_CARD.md").write_text(model_card(manifest), encoding="utf-8")
+    return out
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    p = parser or argparse.ArgumentParser(prog="python -m detector.train", description=__doc__.split("\n")[0])
+    p.add_argument("data", nargs="+", metavar="DATA",
+                   help="annotated article files or folders, or CSV/TSV/JSONL/Parquet tables")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="model folder to write")
+    p.add_argument("--name", help="model name in the manifest (default: the folder name)")
+    p.add_argument("--seed", type=int, default=0, help="random seed for folds (default: %(default)s)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
+    p.add_argument("--target-loss", type=float, default=TARGET_LOSS,
+                   help="share of reporting paragraphs the default threshold may remove (default: %(default)s)")
+    p.add_argument("--no-cv", action="store_true", help="skip cross-validation (threshold 0.5, no metrics)")
+    p.add_argument("-j", "--jobs", type=int, default=2, help="parallel CV folds (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing model folder")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train from parsed arguments; prints a summary to stderr. Raises DataError on bad data."""
+    from .data import load
+
+    out = Path(args.output)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise FileExistsError(f"{out} exists and is not empty; use --force to overwrite it")
+    if not 0 <= args.target_loss < 1:
+        raise ValueError("--target-loss must be between 0 and 1")
+    if args.folds < 2:
+        raise ValueError("--folds must be at least 2")
+    t0 = time.perf_counter()
+    df = load(args.data)
+    cfg = TrainConfig(seed=args.seed, folds=args.folds, target_loss=args.target_loss, cv=not args.no_cv,
+                      n_jobs=args.jobs)
+    est, manifest = train(df, cfg, name=args.name or out.name)
+    write_model(est, out, manifest)
+    secs = time.perf_counter() - t0
+    print(f"trained on {manifest['data']['paragraphs']} paragraphs from {manifest['data']['articles']} articles "
+          f"in {secs:.0f}s; threshold {manifest['threshold']}; wrote {out}", file=sys.stderr)
+    if manifest["cv"]:
+        m = manifest["cv"]["context"]["unseen_families"]
+        print("CV (unseen families): " + ", ".join(
+            f"{lab} F1 {m['per_label'][lab]['f1']:.3f}" for lab in LABELS) +
+              f", reporting loss {m['reporting_loss']:.2%}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .cli import main as cli_main
+
+    return cli_main(["train", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

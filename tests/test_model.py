@@ -1,0 +1,118 @@
+"""Model files: round trip, verification before unpickling, version warnings, sklearn conventions."""
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from detector import Detector, ModelError, ModelIntegrityError, ModelVersionWarning
+from detector.data import load
+from detector.model import ContextClassifier, ParagraphClassifier
+from detector.modelfile import save_model
+from detector.train import TrainConfig, build_estimator, train
+
+from conftest import REPO
+
+ARTICLE = (REPO / "examples" / "siemens-energy-de.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def small_data() -> pd.DataFrame:
+    files = sorted((REPO / "data" / "articles").rglob("*.txt"))
+    sample = files[::25]  # a fixed, language-mixed sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load(sample)
+
+
+@pytest.fixture()
+def model_dir(tmp_path, det):
+    out = tmp_path / "m"
+    shutil.copytree(det_dir(det), out)
+    return out
+
+
+def det_dir(det):
+    from contextlib import ExitStack
+
+    from detector.modelfile import bundled_model_dir
+
+    with ExitStack() as stack:
+        return bundled_model_dir(stack)
+
+
+def test_save_load_round_trip_gives_identical_scores(det, tmp_path):
+    out = save_model(det.model, tmp_path / "copy", {**det.manifest})
+    again = Detector.load(out)
+    a = [p.scores for p in det.classify(ARTICLE)]
+    b = [p.scores for p in again.classify(ARTICLE)]
+    assert a == b
+
+
+def test_load_accepts_the_model_file_path_too(model_dir):
+    assert Detector.load(model_dir / "model.joblib").manifest["name"] == "finpromo-base"
+
+
+def test_tampered_model_is_refused_before_unpickling(model_dir):
+    path = model_dir / "model.joblib"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="SHA-256"):
+        Detector.load(model_dir)
+
+
+def test_truncated_model_is_refused(model_dir):
+    path = model_dir / "model.joblib"
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(ModelIntegrityError):
+        Detector.load(model_dir)
+
+
+def test_missing_or_broken_manifest_is_a_clear_error(model_dir, tmp_path):
+    (model_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="manifest"):
+        Detector.load(model_dir)
+    with pytest.raises(ModelError, match="no such model folder"):
+        Detector.load(tmp_path / "nowhere")
+
+
+def test_other_sklearn_version_warns(model_dir):
+    manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["versions"]["scikit-learn"] = "0.0.1"
+    (model_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.warns(ModelVersionWarning, match="0.0.1"):
+        Detector.load(model_dir)
+
+
+def test_estimators_follow_sklearn_conventions():
+    est = build_estimator(TrainConfig())
+    twin = clone(est)
+    assert twin.get_params()["C"] == est.get_params()["C"]
+    assert isinstance(twin.paragraph, ParagraphClassifier)
+    assert not hasattr(twin, "paragraph_")
+
+
+def test_retraining_on_a_fixed_sample_is_deterministic(small_data):
+    cfg = TrainConfig(folds=3, inner_folds=3)
+    a, man_a = train(small_data, cfg)
+    b, man_b = train(small_data, cfg)
+    docs = [ARTICLE.split("\n\n")]
+    np.testing.assert_array_equal(a.predict_proba_docs(docs)[0], b.predict_proba_docs(docs)[0])
+    assert man_a["cv"] == man_b["cv"] and man_a["threshold"] == man_b["threshold"]
+
+
+def test_paragraph_alone_and_context_models_both_predict(small_data):
+    X = small_data[["doc_id", "text"]]
+    y = small_data["label"].tolist()
+    ctx = ContextClassifier(ParagraphClassifier(), n_folds=3).fit(X, y, families=small_data["family"].tolist())
+    flat = ContextClassifier(ParagraphClassifier(), use_context=False).fit(X, y)
+    for est in (ctx, flat):
+        proba = est.predict_proba(X)
+        assert proba.shape == (len(X), 3)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        assert set(est.predict(X)) <= {"reporting", "promotional", "boilerplate"}

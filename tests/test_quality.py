@@ -1,0 +1,49 @@
+"""The quality gate (floors pinned in quality_floors.json) and the bundled model's freshness."""
+
+import json
+import warnings
+from contextlib import ExitStack
+
+import pytest
+
+from conftest import REPO
+from quality_gate import CORPORA, FLOORS, corpus_sha256, cv_figures, measure, violations
+
+PINNED = json.loads(FLOORS.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_bundled_model_holds_its_floors(name):
+    rel, optional = CORPORA[name]
+    path = REPO / rel
+    if not path.exists():
+        if optional:
+            pytest.skip(f"{rel} is not present on this machine")
+        pytest.fail(f"{rel} is missing")
+    entry = PINNED["corpora"][name]
+    assert corpus_sha256(path) == entry["sha256"], f"{rel} changed: re-pin with python tests/quality_gate.py pin"
+    assert violations(measure(path), {**entry["floors"], **entry["ceilings"]}) == []
+
+
+def test_cross_validated_figures_hold_their_floors():
+    assert violations(cv_figures(), {**PINNED["cv"]["floors"], **PINNED["cv"]["ceilings"]}) == []
+
+
+def test_bundled_model_was_trained_on_the_current_data():
+    from detector.data import data_hash, load
+    from detector.modelfile import bundled_model_dir, read_manifest
+
+    with ExitStack() as stack:
+        manifest = read_manifest(bundled_model_dir(stack))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        current = data_hash(load([REPO / "data" / "articles"]))
+    assert manifest["data"]["sha256"] == current, (
+        "data/ changed since the bundled model was trained: run the command in README 'Retrain the bundled model'")
+
+
+def test_gate_refuses_a_drop():
+    floors = {"removal_precision": 0.9, "reporting_loss": 0.01}
+    measured = {"removal_precision": 0.89, "removal_recall": 1, "promotional_f1": 1, "boilerplate_f1": 1,
+                "exact_clean_rate": 1, "reporting_loss": 0.02}
+    assert len(violations(measured, floors)) == 2

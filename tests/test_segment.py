@@ -1,0 +1,46 @@
+from detector.segment import segment
+
+
+def units(text):
+    return [text[s.start:s.end] for s in segment(text)]
+
+
+def test_blank_lines_separate_paragraphs_and_offsets_point_into_the_text():
+    text = "  First paragraph.\n\nSecond one\nwith two lines.\n\n\nThird.  \n"
+    spans = segment(text)
+    assert units(text) == ["First paragraph.", "Second one\nwith two lines.", "Third."]
+    assert spans[0].start == 2 and text[spans[2].start:spans[2].end] == "Third."
+
+
+def test_crlf_lone_cr_and_whitespace_only_lines_count_as_blank_lines():
+    assert units("a\r\n\r\nb") == ["a", "b"]
+    assert units("a\r\rb") == ["a", "b"]
+    assert units("a\n \t \nb\n\u00a0\nc") == ["a", "b", "c"]
+    assert units("a\r\n  \r\nb\n\nc") == ["a", "b", "c"]
+
+
+def test_text_without_blank_lines_is_split_per_line():
+    assert units("Headline\nFirst sentence.\nSecond sentence.") == ["Headline", "First sentence.", "Second sentence."]
+
+
+def test_bullet_list_stays_with_its_lead_in_line():
+    text = "Intro.\nKey points:\n- one\n- two\n• three\nAfter the list."
+    assert units(text) == ["Intro.", "Key points:\n- one\n- two\n• three", "After the list."]
+
+
+def test_numbered_list_stays_together_in_line_mode():
+    assert units("Ranking:\n1. Apple\n2. Microsoft\nEnd.") == ["Ranking:\n1. Apple\n2. Microsoft", "End."]
+
+
+def test_paragraph_with_bullets_is_one_unit_in_blank_line_mode():
+    text = "Lead:\n- a\n- b\n\nNext paragraph."
+    assert units(text) == ["Lead:\n- a\n- b", "Next paragraph."]
+
+
+def test_empty_and_whitespace_only_text_has_no_units():
+    assert segment("") == []
+    assert segment(" \n\r\n\t ") == []
+
+
+def test_single_paragraph():
+    assert units("Just one line.") == ["Just one line."]
