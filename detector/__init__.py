@@ -18,13 +18,14 @@ except PackageNotFoundError:  # running from a source checkout without installin
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .batch import clean_frame
     from .core import Detector, Paragraph
     from .model import LABELS
     from .modelfile import ModelError, ModelIntegrityError, ModelVersionWarning
 
 # Lazy exports keep `import detector` (and so `finpromo --help`) free of scikit-learn's import time.
 _EXPORTS = {"Detector": "core", "Paragraph": "core", "LABELS": "model", "ModelError": "modelfile",
-            "ModelIntegrityError": "modelfile", "ModelVersionWarning": "modelfile"}
+            "ModelIntegrityError": "modelfile", "ModelVersionWarning": "modelfile", "clean_frame": "batch"}
 
 
 def __getattr__(name: str) -> Any:
@@ -38,6 +39,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Detector", "Paragraph", "LABELS", "ModelError", "ModelIntegrityError", "ModelVersionWarning",
-           "__version__"]
+           "clean_frame", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

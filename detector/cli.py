@@ -1,4 +1,5 @@
-"""The ``finpromo`` command line: ``clean``, ``tag``, ``train``, ``eval`` and ``data stats``."""
+"""The ``finpromo`` command line: ``clean``, ``tag``, ``train``, ``eval``, ``data stats``, ``templates`` and
+``suggest``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ examples:
   finpromo train data/ -o models/my-model     retrain on annotated articles or tables
   finpromo eval data/ --model models/my-model --errors 10
   finpromo data stats data/                   corpus counts per language, label and family
+  finpromo templates scraped/                 paragraphs that recur across a new source's articles
+  finpromo suggest scraped/ -n 200 -o to_label/   the articles worth labelling, pre-filled with guesses
 """
 
 
@@ -61,6 +64,68 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    help="text files to read; '-' or nothing reads standard input")
     p.add_argument("--encoding", default="utf-8", metavar="ENC",
                    help="encoding of the input files, or 'auto' to detect it (default: %(default)s)")
+    p.add_argument("--html", action="store_true",
+                   help="the inputs are HTML pages: extract their main text first (trafilatura; finpromo[html])")
+
+
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("records and folders (corpus scale)")
+    g.add_argument("--input-format", choices=("text", "jsonl", "csv", "parquet"), metavar="FMT",
+                   help="text, jsonl, csv or parquet (default: from the file name; text for stdin); record files "
+                        "are streamed in chunks and written back in the same format")
+    g.add_argument("--text-field", default="text", metavar="FIELD", help="field holding the text (default: text)")
+    g.add_argument("--id-field", metavar="FIELD", help="field naming the record in error reports")
+    g.add_argument("--output-field", metavar="FIELD", help="write the cleaned text to FIELD, keep the original")
+    g.add_argument("--removed-field", metavar="FIELD", help="record what was cut (label, score, text) in FIELD")
+    g.add_argument("--on-error", choices=("keep", "skip", "fail"), default="keep",
+                   help="a malformed record is passed through unchanged (keep, the default), dropped (skip) or "
+                        "stops the run (fail); each is reported on stderr")
+    g.add_argument("--out-dir", metavar="DIR", help="clean a folder tree of .txt files into DIR, mirrored")
+    g.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)")
+    g.add_argument("--chunk-size", type=int, default=500, metavar="N",
+                   help="records read, cleaned and written at a time (default: %(default)s)")
+    g.add_argument("--quiet", "-q", action="store_true", help="no progress bar, error list or summary on stderr")
+
+
+class _DeferredParser(argparse.ArgumentParser):
+    """A subcommand parser whose options are added on first use, so other commands skip their imports."""
+
+    _pending: Any = None
+
+    def defer(self, add_options: Any) -> None:
+        """Call ``add_options(self)`` before this parser first parses or formats help."""
+        self._pending = add_options
+
+    def _populate(self) -> None:
+        add_options, self._pending = self._pending, None
+        if add_options is not None:
+            add_options(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._populate()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._populate()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._populate()
+        return super().format_usage()
+
+
+def _deferred_parser(sub: Any, name: str, **kwargs: Any) -> _DeferredParser:
+    sub._parser_class, parser_class = _DeferredParser, sub._parser_class
+    try:
+        return sub.add_parser(name, **kwargs)
+    finally:
+        sub._parser_class = parser_class
+
+
+def _train_options(p: argparse.ArgumentParser) -> None:
+    from .train import build_parser as train_parser
+
+    train_parser(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,28 +142,37 @@ def build_parser() -> argparse.ArgumentParser:
                                    "every kept character is unchanged.",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="examples:\n  finpromo clean article.txt\n  finpromo clean -o clean.txt article.txt\n"
-                              "  cat article.txt | finpromo clean --keep boilerplate --show-removed\n")
+                              "  cat article.txt | finpromo clean --keep boilerplate --show-removed\n"
+                              "  finpromo clean corpus.jsonl -o clean.jsonl --removed-field removed --jobs 4\n"
+                              "  finpromo clean scraped/ --out-dir cleaned/\n")
     _input_options(p)
     p.add_argument("-o", "--output", metavar="OUT", help="write the cleaned text to OUT instead of stdout")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.add_argument("--keep", action="append", choices=LABELS[1:], default=[], metavar="LABEL",
                    help="keep paragraphs with this label (repeatable; e.g. --keep boilerplate strips only ads)")
     p.add_argument("--show-removed", action="store_true", help="report what was cut on stderr")
+    p.add_argument("--diff", action="store_true",
+                   help="print a unified diff of what was cut (label and score in each hunk) instead of the text")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the --diff view: on a terminal (auto, the default), always or never")
     _model_options(p)
+    _batch_options(p)
 
     p = sub.add_parser("tag", help="print every paragraph with its label and score",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="examples:\n  finpromo tag article.txt\n  finpromo tag --format jsonl *.txt\n")
     _input_options(p)
     p.add_argument("--format", choices=("tsv", "jsonl"), default="tsv", help="output format (default: tsv)")
+    p.add_argument("--explain", action="store_true",
+                   help="add the features that pushed each score most, with their weights (+ = towards cutting)")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="features listed per paragraph with --explain "
+                   "(default: %(default)s)")
     _model_options(p)
 
-    from .train import build_parser as train_parser
-
-    p = sub.add_parser("train", help="train a model on labelled data",
-                       description="Train a model from annotated articles (data/ANNOTATION.md) or CSV/TSV/JSONL/"
-                                   "Parquet tables with doc_id, text, label (optional lang, family, index).")
-    train_parser(p)
+    p = _deferred_parser(sub, "train", help="train a model on labelled data",
+                         description="Train a model from annotated articles (data/ANNOTATION.md) or CSV/TSV/JSONL/"
+                                     "Parquet tables with doc_id, text, label (optional lang, family, index).")
+    p.defer(_train_options)  # train's options import scikit-learn and pandas: only when it is used
 
     p = sub.add_parser("eval", help="evaluate a model on labelled data",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -115,7 +189,65 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("data", nargs="*", default=["data"], metavar="DATA",
                    help="annotated articles/folders or tables (default: ./data)")
     s.add_argument("--format", choices=("text", "json"), default="text")
+    _corpus_parsers(sub)
     return parser
+
+
+def _pool_option(p: argparse.ArgumentParser) -> None:
+    from .suggest import POOL
+
+    p.add_argument("--pool", type=int, default=POOL, metavar="N",
+                   help="score at most N articles with the model (default: %(default)s)")
+
+
+def _corpus_parsers(sub: Any) -> None:
+    """``templates`` and ``suggest``: adapting to a new source (issue 8)."""
+    from .templates import MIN_ARTICLES
+
+    def corpus_input(p: argparse.ArgumentParser) -> None:
+        p.add_argument("corpus", nargs="+", metavar="CORPUS",
+                       help="folders of .txt articles (one per file), or JSONL/CSV/Parquet files of records")
+        p.add_argument("--text-field", default="text", metavar="NAME",
+                       help="record field holding the text (default: %(default)s)")
+        p.add_argument("--encoding", default="utf-8", metavar="ENC", help="encoding of .txt files (default: utf-8)")
+        p.add_argument("--min-articles", type=int, default=MIN_ARTICLES, metavar="N",
+                       help="a template must recur in at least N articles (default: %(default)s)")
+
+    p = sub.add_parser("templates", help="paragraph templates recurring across a corpus",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Find paragraphs that recur across many articles once names, tickers, numbers, "
+                                   "dates and prices are masked, group near-duplicates (MinHash LSH), and list each "
+                                   "template with its count, share of articles, an example and the model's label.",
+                       epilog="examples:\n  finpromo templates scraped/\n"
+                              "  finpromo templates corpus.jsonl --format jsonl --min-articles 20\n")
+    corpus_input(p)
+    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="show the N most widespread (default: all)")
+    p.add_argument("--no-model", action="store_true", help="do not score templates with the model (one pass)")
+    _model_options(p)
+
+    p = _deferred_parser(sub, "suggest",
+                         help="pick the articles worth labelling, pre-filled with the model's guesses",
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="Write the N articles whose labels would teach the model most (uncertain scores, "
+                                     "frequent templates the model keeps, spread over sources) as annotated files with "
+                                     "the model's guesses as tag lines; fix the tags, then train on them with "
+                                     "data/articles.",
+                         epilog="examples:\n  finpromo suggest scraped/ -n 200 -o to_label/\n"
+                                "  finpromo train to_label/ data/articles -o models/my-source\n")
+    corpus_input(p)
+    p.add_argument("-n", type=int, default=200, metavar="N", help="articles to write (default: %(default)s)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the articles to")
+    p.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
+    p.defer(_pool_option)  # detector.suggest imports the features (nltk): only when suggest is used
+    p.add_argument("--seed", type=int, default=0, help="random seed for the scored pool (default: %(default)s)")
+    _model_options(p)
+
+
+def _input_format(args: argparse.Namespace) -> str:
+    from .batch import infer_format
+
+    return args.input_format or infer_format(args.files[0])
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -126,10 +258,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.exit(2)
     if args.command == "clean" and args.output and len(args.files) > 1:
         parser.error("-o/--output takes one input; give one FILE")
+    if args.command == "clean" and args.chunk_size < 1:
+        parser.error("--chunk-size must be 1 or more")
+    if args.command == "clean" and args.out_dir and args.output:
+        parser.error("--out-dir and -o/--output exclude each other")
+    if args.command == "tag" and args.top < 0:
+        parser.error("--top must be 0 or more")
+    if args.command == "clean" and (args.html or args.diff) and (args.out_dir or _input_format(args) != "text"):
+        parser.error("--html and --diff take text input (files or stdin), not --out-dir or record files")
+    if args.command == "clean" and args.out_dir and args.input_format not in (None, "text"):
+        parser.error("--out-dir mirrors folders of .txt files; it takes --input-format text only")
     if args.command == "data" and args.data_command is None:
         parser.error("data: choose an action (stats)")
     if args.command == "eval" and args.errors < 0:
         parser.error("--errors must be 0 or more")
+    if args.command in ("templates", "suggest") and args.min_articles < 2:
+        parser.error("--min-articles must be 2 or more")
+    if args.command == "suggest" and (args.n < 1 or args.pool < 1):
+        parser.error("-n and --pool must be 1 or more")
     return args
 
 
@@ -143,14 +289,46 @@ def _out(args: argparse.Namespace) -> IO[str]:
     return sys.stdout
 
 
-def cmd_clean(args: argparse.Namespace) -> int:
-    from .textio import atomic_output, read_text
+def _read_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """``(name, text)`` of every input file; with ``--html`` the main text of each page (trafilatura)."""
+    from .textio import read_text
 
-    texts = [(f, read_text(f, args.encoding)) for f in args.files]  # read all first: fail before writing
+    texts = [(f, read_text(f, args.encoding)) for f in args.files]
+    if not getattr(args, "html", False):
+        return texts
+    from .htmltext import MissingExtraError, html_to_text
+
+    try:
+        return [(name, html_to_text(text)) for name, text in texts]
+    except MissingExtraError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _use_color(choice: str) -> bool:
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .batch import infer_format
+    from .textio import atomic_output
+
+    if args.out_dir or (args.input_format or infer_format(args.files[0])) != "text":
+        return _clean_batch(args)
+
+    texts = _read_inputs(args)  # read all first: fail before writing
     det = _detector(args)
     results = []
     for name, text in texts:
         cleaned, removed = det.clean_and_explain(text, keep=args.keep)
+        if args.diff:
+            from .explain import format_diff
+
+            cleaned = format_diff(text, cleaned, removed, name=name,
+                                  color=_use_color(args.color) and not args.output)
         results.append(cleaned)
         if args.show_removed:
             for p in removed:
@@ -169,21 +347,94 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tag(args: argparse.Namespace) -> int:
-    from .textio import read_text
+#: Malformed records listed one by one on stderr; the rest are counted in the summary.
+MAX_LISTED_ERRORS = 20
 
-    texts = [(f, read_text(f, args.encoding)) for f in args.files]
+
+def _clean_batch(args: argparse.Namespace) -> int:
+    """``clean`` on a record file (JSONL, CSV, Parquet) or, with ``--out-dir``, a folder tree of .txt files."""
+    import signal
+    import time
+
+    from tqdm import tqdm
+
+    from .batch import CleanSettings, Fields, RecordError, clean_records, clean_tree, infer_format
+
+    fmt = args.input_format or infer_format(args.files[0])
+    if args.out_dir is None and len(args.files) > 1:
+        raise CLIError(f"{fmt} input takes one FILE (or use --out-dir for folders of .txt files)")
+    if args.show_removed:
+        raise CLIError("--show-removed is for text input; use --removed-field FIELD with record files")
+    settings = CleanSettings(model=args.model, threshold=args.threshold, keep=tuple(args.keep))
+    bar = tqdm(unit=" records" if args.out_dir is None else " files", file=sys.stderr, dynamic_ncols=True,
+               disable=args.quiet or not sys.stderr.isatty())
+    listed = done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(n)
+
+    def report(error: RecordError) -> None:
+        nonlocal listed
+        listed += 1
+        if not args.quiet and listed <= MAX_LISTED_ERRORS:
+            action = {"keep": "passed through unchanged", "skip": "skipped"}[args.on_error]
+            bar.write(f"{PROG}: warning: {error}; {action}", file=sys.stderr)
+
+    class Terminated(KeyboardInterrupt):
+        """SIGTERM, unwound like Ctrl-C so that the temporary output file is removed."""
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    common = dict(settings=settings, on_error=args.on_error, jobs=args.jobs, force=args.force,
+                  encoding=args.encoding, chunk_size=args.chunk_size, on_record_error=report, on_progress=progress)
+    previous = signal.signal(signal.SIGTERM, terminate)
+    started = time.perf_counter()
+    try:
+        if args.out_dir:
+            stats = clean_tree(args.files, args.out_dir, **common)
+        else:
+            fields = Fields(args.text_field, args.output_field, args.removed_field)
+            stats = clean_records(args.files[0], args.output, fmt=fmt, fields=fields, id_field=args.id_field,
+                                  **common)
+    except KeyboardInterrupt as exc:
+        bar.close()
+        where = (f"files already written in {args.out_dir} are complete, the rest are missing" if args.out_dir
+                 else f"{args.output} was not written" if args.output else "standard output is incomplete")
+        unit = "files" if args.out_dir else "records"
+        print(f"{PROG}: error: interrupted after {done:,} {unit} and {time.perf_counter() - started:.1f} s; {where}",
+              file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    bar.close()
+    if not args.quiet:
+        if listed > MAX_LISTED_ERRORS:
+            print(f"{PROG}: warning: {listed - MAX_LISTED_ERRORS:,} more malformed records not listed",
+                  file=sys.stderr)
+        print(f"{PROG}: {stats.summary()}", file=sys.stderr)
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    texts = _read_inputs(args)
     det = _detector(args)
     out = sys.stdout
     if args.format == "tsv":
-        out.write("file\tindex\tstart\tend\tlabel\tscore\ttext\n")
+        out.write("file\tindex\tstart\tend\tlabel\tscore\ttext" + ("\texplain\n" if args.explain else "\n"))
     for name, text in texts:
-        for p in det.classify(text):
+        units = det.explain(text, top=args.top) if args.explain else det.classify(text)
+        for unit in units:
+            p = unit.paragraph if args.explain else unit
             if args.format == "jsonl":
-                out.write(json.dumps({"file": name, **p.to_dict()}, ensure_ascii=False) + "\n")
+                record = unit.to_dict() if args.explain else p.to_dict()
+                out.write(json.dumps({"file": name, **record}, ensure_ascii=False) + "\n")
             else:
                 flat = p.text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
-                out.write(f"{name}\t{p.index}\t{p.start}\t{p.end}\t{p.label}\t{p.score:.4f}\t{flat}\n")
+                why = f"\t{unit.summary()}" if args.explain else ""
+                out.write(f"{name}\t{p.index}\t{p.start}\t{p.end}\t{p.label}\t{p.score:.4f}\t{flat}{why}\n")
     out.flush()
     return 0
 
@@ -232,7 +483,44 @@ def cmd_train(args: argparse.Namespace) -> int:
     return run(args)
 
 
-COMMANDS = {"clean": cmd_clean, "tag": cmd_tag, "eval": cmd_eval, "train": cmd_train}
+def cmd_templates(args: argparse.Namespace) -> int:
+    from .templates import describe_templates, format_templates, mine, read_corpus
+
+    def corpus() -> Any:
+        return read_corpus(args.corpus, text_field=args.text_field, encoding=args.encoding)
+
+    mined = mine(corpus(), min_articles=args.min_articles)
+    if args.limit:
+        del mined.templates[args.limit:]
+    describe_templates(mined, corpus, None if args.no_model else _detector(args))
+    if args.format == "jsonl":
+        for tpl in mined.templates:
+            sys.stdout.write(json.dumps(tpl.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_templates(mined))
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .suggest import INDEX_FILE, suggest, write_suggestions
+    from .templates import read_corpus
+
+    out = Path(args.output)
+    if out.is_dir() and any(out.iterdir()) and not args.force:  # fail before the slow part
+        raise CLIError(f"{out}: exists and is not empty; use --force to write into it")
+    picks, mined = suggest(lambda: read_corpus(args.corpus, text_field=args.text_field, encoding=args.encoding),
+                           _detector(args), args.n, pool=args.pool, min_articles=args.min_articles, seed=args.seed)
+    paths = write_suggestions(picks, mined, out, force=True)
+    reasons = sum("template" in s.reason for s in picks)
+    print(f"wrote {len(paths)} articles to label to {out} ({reasons} for frequent templates the model keeps, "
+          f"{len(paths) - reasons} for uncertain scores; list in {out / INDEX_FILE}); {len(mined.templates)} "
+          f"templates in {mined.articles} articles", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"clean": cmd_clean, "tag": cmd_tag, "eval": cmd_eval, "train": cmd_train, "templates": cmd_templates,
+            "suggest": cmd_suggest}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -240,14 +528,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format=f"{PROG}: %(message)s")
-    from .data import DataError
     from .modelfile import ModelError
     from .textio import InputError
 
     handler = cmd_data_stats if args.command == "data" else COMMANDS[args.command]
     try:
         return handler(args)
-    except (CLIError, InputError, DataError, ModelError, FileExistsError, ValueError) as exc:
+    except (CLIError, InputError, ModelError, FileExistsError, ValueError) as exc:  # data.DataError: a ValueError
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours

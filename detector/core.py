@@ -180,3 +180,69 @@ class Detector:
             excerpt.remove(removal_ranges([Span(p.start, p.end, p.kind) for p in paras], drop))
         removed.sort(key=lambda p: p.start)
         return excerpt.text, removed
+
+    # -- explanations and HTML (issue 7) --------------------------------------------------------------------
+
+    def explain(self, text: str, top: int = 5, *, threshold: float | None = None) -> list[Any]:
+        """Every unit of ``text`` with the ``top`` features that pushed its score most (:mod:`detector.explain`)."""
+        from .explain import explain_paragraphs
+
+        return explain_paragraphs(self, _check_text(text), top=top, threshold=threshold)
+
+    def clean_html(self, html: str | bytes, *, threshold: float | None = None, keep: Collection[str] = ()) -> str:
+        """The main text of an HTML page (trafilatura, extra ``finpromo[html]``), one paragraph per block, cleaned."""
+        from .htmltext import html_to_text
+
+        return self.clean(html_to_text(html), threshold=threshold, keep=keep)
+
+    # -- cleaning many texts --------------------------------------------------------------------------------
+
+    def clean_many(self, texts: Iterable[str], *, threshold: float | None = None, keep: Collection[str] = (),
+                   batch_size: int = 64) -> Iterator[str]:
+        """:meth:`clean` over many texts, in order, scored in batches (faster than one call each)."""
+        for cleaned, _ in self.clean_and_explain_many(texts, threshold=threshold, keep=keep, batch_size=batch_size):
+            yield cleaned
+
+    def clean_and_explain_many(self, texts: Iterable[str], *, threshold: float | None = None,
+                               keep: Collection[str] = (), batch_size: int = 64
+                               ) -> Iterator[tuple[str, list[Paragraph]]]:
+        """:meth:`clean_and_explain` over many texts, in order; each pass scores a whole batch at once."""
+        t = self.threshold if threshold is None else _check_threshold(threshold)
+        kept = _check_keep(keep)
+        batch: list[str] = []
+        for text in texts:
+            batch.append(_check_text(text))
+            if len(batch) >= batch_size:
+                yield from self._clean_batch(batch, t, kept)
+                batch = []
+        if batch:
+            yield from self._clean_batch(batch, t, kept)
+
+    def _clean_batch(self, texts: list[str], threshold: float, kept: frozenset[str]
+                     ) -> list[tuple[str, list[Paragraph]]]:
+        """The passes of :meth:`clean_and_explain`, each pass scoring every still-changing text together."""
+        excerpts = [Excerpt(text) for text in texts]
+        removed: list[list[Paragraph]] = [[] for _ in texts]
+        active = list(range(len(texts)))
+        for _ in range(MAX_CLEAN_PASSES):
+            docs = [(i, current, segment(current)) for i in active for current in (excerpts[i].text,)]
+            docs = [d for d in docs if d[2]]
+            if not docs:
+                break
+            active = []
+            for (i, current, spans), probs in zip(docs, self._score_docs([(c, s) for _, c, s in docs])):
+                paras = self._paragraphs(current, spans, probs, threshold)
+                drop = [p.label not in kept for p in paras]
+                if not any(drop):
+                    continue
+                excerpt, source = excerpts[i], texts[i]
+                for p, d in zip(paras, drop):
+                    if d:
+                        start, end = excerpt.to_source(p.start), excerpt.to_source(p.end, end=True)
+                        removed[i].append(Paragraph(p.index, start, end, source[start:end], p.label, p.score,
+                                                    p.scores, p.kind))
+                excerpt.remove(removal_ranges([Span(p.start, p.end, p.kind) for p in paras], drop))
+                active.append(i)
+        for r in removed:
+            r.sort(key=lambda p: p.start)
+        return [(excerpt.text, r) for excerpt, r in zip(excerpts, removed)]

@@ -6,6 +6,7 @@ stemmers (pure code, no data files).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from functools import lru_cache
@@ -26,7 +27,7 @@ _EN_WORDS = frozenset(
 
 # One pass over the text; the group that matched says what kind of token it is.
 _TOKEN_RE = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|de|net|org|io|co|uk|at|ch)(?:/\S*)?\b)"
+    r"(?P<url>(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|io|co|uk|at|ch)(?:/\S*)?\b)"
     r"|(?P<email>\b[\w.+-]+@[\w-]+\.[\w.-]+\b)"
     r"|(?P<money>[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|Euro|EUR|USD|Dollar|dollars?)\b)"
     r"|(?P<pct>\d[\d.,]*\s?(?:%|Prozent|percent)(?!\w))"
@@ -35,6 +36,19 @@ _TOKEN_RE = re.compile(
     r"|(?P<punct>\?!|!\?|>>+|\.\.\.|…|[?!:|*©@#>»→▶➤])",
     re.UNICODE,
 )
+
+
+# Characters that split words without being visible (soft hyphen, zero-width space/joiners, word joiner, BOM),
+# HTML tags and entities left over from extraction: features ignore them (the text itself is never changed).
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+def normalize_for_features(text: str) -> str:
+    """Text as the features see it: invisible characters dropped, HTML tags removed and entities decoded."""
+    if "&" in text or "<" in text:
+        text = html.unescape(_TAG_RE.sub(" ", text))
+    return _INVISIBLE_RE.sub("", text)
 
 
 def guess_language(text: str) -> str:
@@ -58,6 +72,7 @@ def tokenize(text: str, lang: str | None = None) -> list[str]:
 
     The paragraph's start and end are marked (``__bos__``, ``__eos__``) so that bigrams see how it opens and ends.
     """
+    text = normalize_for_features(text)
     lang = lang or guess_language(text)
     out = ["__bos__"]
     for m in _TOKEN_RE.finditer(text):
@@ -72,7 +87,7 @@ def tokenize(text: str, lang: str | None = None) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _ngrams(text: str, ngram_max: int) -> tuple[str, ...]:
     toks = tokenize(text)
     grams = toks[1:-1]
@@ -97,29 +112,43 @@ class NgramAnalyzer:
 _SENT_END = ".!?…\"'“”»«)"
 _PHONE_RE = re.compile(r"(?:\+|\(0|\b0)\d[\d /().-]{6,}\d")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_URL_RE = re.compile(r"https?://|www\.|\.(?:com|de|net|org|io)\b")
+# Company names such as Amazon.com are not links: a bare domain counts only in lower case.
+_URL_RE = re.compile(r"https?://|www\.|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|io)\b")
 
 #: Names of the layout features, in the order of :func:`layout_features`.
 LAYOUT_FEATURES: tuple[str, ...] = (
     "log_chars", "log_words", "multi_line", "short", "no_end_punct", "ends_colon", "ends_question",
     "ends_exclaim", "ends_ellipsis", "ends_arrows", "upper_ratio", "digit_ratio", "has_url", "has_email",
-    "has_phone", "exclaims", "questions", "bullet_start", "title_case",
+    "has_phone", "exclaims", "questions", "bullet_start", "title_case", "only_questions", "sentences",
 )
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+# Sentence ends: runs of . ! ? … followed by a space, a quote or the end (not 3.5 or z.B.).
+_SENT_END_RE = re.compile(r"[.!?…]+(?=[\s\"“”»)]|$)")
+_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def layout_features(text: str) -> list[float]:
     """Shape of a paragraph: length, how it ends, capitals, digits, links, contact data."""
-    stripped = text.strip()
+    return list(_layout(text))
+
+
+@lru_cache(maxsize=32768)
+def _layout(text: str) -> tuple[float, ...]:
+    stripped = normalize_for_features(text).strip()
     n_chars = len(stripped)
     words = stripped.split()
     n_words = len(words)
-    letters = sum(c.isalpha() for c in stripped) or 1
-    upper = sum(c.isupper() for c in stripped)
-    digits = sum(c.isdigit() for c in stripped)
+    letters = len(_LETTER_RE.findall(stripped)) or 1
+    upper = len(_UPPER_RE.findall(stripped))
+    digits = len(_DIGIT_RE.findall(stripped))
     last = stripped[-1:] or " "
     tail = stripped[-3:]
     caps = sum(1 for w in words if w[:1].isupper())
-    return [
+    ends = _SENT_END_RE.findall(stripped)
+    return (
         math.log1p(n_chars) / 8.0,
         math.log1p(n_words) / 6.0,
         float("\n" in stripped),
@@ -139,7 +168,9 @@ def layout_features(text: str) -> list[float]:
         min(stripped.count("?"), 3) / 3.0,
         float(stripped[:1] in "-*•·–▪►✓"),
         caps / n_words if n_words else 0.0,
-    ]
+        float(bool(ends) and all("?" in e for e in ends)),
+        min(len(ends), 5) / 5.0,
+    )
 
 
 #: Names of the context features, in the order of :func:`context_features`.
@@ -158,15 +189,28 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def context_features(probs: np.ndarray, short: np.ndarray) -> np.ndarray:
+#: Context features that describe position alone; left out unless asked for, because a position prior makes a
+#: cleaner eat a clean article from its end (every article has a last paragraph).
+POSITION_FEATURES: tuple[str, ...] = ("has_prev", "has_next", "rel_position", "is_first", "is_last", "near_end",
+                                      "near_start", "log_n")
+_RELATIONAL = np.array([name not in POSITION_FEATURES for name in CONTEXT_FEATURES])
+
+
+def context_feature_names(position: bool = False) -> list[str]:
+    """Names of the columns :func:`context_features` returns."""
+    return [n for n, keep in zip(CONTEXT_FEATURES, _RELATIONAL) if position or keep]
+
+
+def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = False) -> np.ndarray:
     """Context features of every unit of one document.
 
     ``probs`` holds the paragraph-alone probabilities (rows: units in order; columns: reporting, promotional,
-    boilerplate); ``short`` flags short units (headings, one-liners). Returns one row per unit.
+    boilerplate); ``short`` flags short units (headings, one-liners). Returns one row per unit; the pure position
+    features (:data:`POSITION_FEATURES`) only with ``position=True``.
     """
     n = probs.shape[0]
     if n == 0:
-        return np.zeros((0, len(CONTEXT_FEATURES)))
+        return np.zeros((0, len(context_feature_names(position))))
     promo, boiler = probs[:, 1], probs[:, 2]
     nonrep = 1.0 - probs[:, 0]
     rep = nonrep < 0.5
@@ -200,4 +244,5 @@ def context_features(probs: np.ndarray, short: np.ndarray) -> np.ndarray:
         np.minimum(from_end, 5) / 5, np.minimum(pos, 5) / 5,
         short, short * next_nonrep, short * next_promo, np.full(n, math.log1p(n) / 4),
     ]
-    return np.column_stack(cols).astype(float)
+    out = np.column_stack(cols).astype(float)
+    return out if position else out[:, _RELATIONAL]

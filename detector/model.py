@@ -8,10 +8,12 @@ texts instead, for inference without pandas overhead.
 
 from __future__ import annotations
 
+import sys
+import weakref
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -20,13 +22,17 @@ from threadpoolctl import threadpool_limits
 
 from .features import LAYOUT_FEATURES, NgramAnalyzer, context_features, layout_features
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 #: The labels, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("reporting", "promotional", "boilerplate")
 _SHORT = LAYOUT_FEATURES.index("short")
 
 
 def _texts(X: pd.DataFrame | Sequence[str]) -> list[str]:
-    if isinstance(X, pd.DataFrame):
+    pandas = sys.modules.get("pandas")  # a DataFrame implies pandas is imported; inference never imports it
+    if pandas is not None and isinstance(X, pandas.DataFrame):
         return X["text"].tolist()
     return list(X)
 
@@ -44,17 +50,105 @@ def _full_proba(clf: LogisticRegression, Z: sp.spmatrix) -> np.ndarray:
     return out
 
 
+# -- fast inference --------------------------------------------------------------------------------------------
+# The same arithmetic as scikit-learn's ``TfidfVectorizer.transform`` and ``LogisticRegression.predict_proba``,
+# from the fitted attributes, without the per-call input validation that dominates on one article. Scores equal
+# the reference pipeline's to rounding (tests/test_speed.py checks 1e-9); anything the fast path does not know
+# (another norm, binary counts, a one-vs-rest model) falls back to scikit-learn.
+
+class _LinearScorer:
+    """``coef_.T`` and ``intercept_`` of a fitted LogisticRegression, ready for ``X @ W + b`` and a softmax."""
+
+    def __init__(self, clf: LogisticRegression) -> None:
+        self.coef = clf.coef_  # identity check: a refit replaces the array, and so the cache
+        self.weights = np.ascontiguousarray(clf.coef_.T, dtype=np.float64)
+        self.intercept = np.asarray(clf.intercept_, dtype=np.float64)
+        self.columns = np.asarray(clf.classes_, dtype=int)
+
+    def proba(self, decision: np.ndarray) -> np.ndarray:
+        """Probabilities in LABELS order from ``X @ weights`` (before the intercept)."""
+        decision = decision + self.intercept
+        if decision.shape[1] == 1:  # binary: sklearn's expit of the one decision column
+            pos = 1.0 / (1.0 + np.exp(-decision[:, 0]))
+            proba = np.column_stack([1.0 - pos, pos])
+        else:
+            decision -= decision.max(axis=1, keepdims=True)
+            np.exp(decision, out=decision)
+            decision /= decision.sum(axis=1, keepdims=True)
+            proba = decision
+        out = np.zeros((proba.shape[0], len(LABELS)))
+        out[:, self.columns] = proba
+        return out
+
+
+# Keyed by the fitted estimator, so the cache is never pickled with it and goes away with it.
+_SCORERS: weakref.WeakKeyDictionary[LogisticRegression, _LinearScorer] = weakref.WeakKeyDictionary()
+
+
+def _scorer(clf: LogisticRegression) -> _LinearScorer | None:
+    """The cached linear scorer of ``clf``, or None where its probabilities are not a plain softmax/expit."""
+    cached = _SCORERS.get(clf)
+    if cached is not None and cached.coef is clf.coef_:
+        return cached
+    multi = getattr(clf, "multi_class", "auto")
+    if getattr(clf, "solver", "lbfgs") == "liblinear" or multi not in ("auto", "deprecated", "multinomial") or (
+            multi == "auto" and len(clf.classes_) > 2 and sys.modules["sklearn"].__version__ < "1.5"):
+        return None
+    cached = _SCORERS[clf] = _LinearScorer(clf)
+    return cached
+
+
+def _fast_proba(clf: LogisticRegression, Z: np.ndarray | sp.spmatrix) -> np.ndarray:
+    """:func:`_full_proba` through the fast path where it applies."""
+    scorer = _scorer(clf)
+    if scorer is None:
+        return _full_proba(clf, Z)
+    return scorer.proba(np.asarray(Z @ scorer.weights, dtype=np.float64))
+
+
+def _tfidf_fast(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix | None:
+    """``vec.transform(texts)`` for a fitted analyzer-callable tf-idf vectorizer; None if its settings differ."""
+    if not callable(vec.analyzer) or vec.binary or not vec.use_idf or vec.norm not in ("l2", None):
+        return None
+    vocab = vec.vocabulary_
+    lookup = vocab.get
+    cols: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        found = [j for j in map(lookup, vec.analyzer(text)) if j is not None]
+        cols.extend(found)
+        lengths[i] = len(found)
+    # count (row, column) pairs in one sort: the keys come out in CSR order, columns sorted within each row
+    n_cols = len(vocab)
+    keys, counts = np.unique(np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * n_cols
+                             + np.array(cols, dtype=np.int64), return_counts=True)
+    rows, idx = np.divmod(keys, n_cols)
+    ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(texts)), out=ptr[1:])
+    data = counts.astype(np.float64)
+    if vec.sublinear_tf:
+        np.log(data, out=data)
+        data += 1.0
+    data *= vec.idf_[idx]
+    if vec.norm == "l2" and data.size:
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
+        norms[norms == 0.0] = 1.0
+        data /= norms[rows]
+    return sp.csr_matrix((data, idx, ptr), shape=(len(texts), n_cols))
+
+
 class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     """Stage 1: a paragraph on its own — word uni/bigrams (tf-idf) plus layout features, logistic regression."""
 
-    def __init__(self, C: float = 8.0, min_df: int = 2, ngram_max: int = 2, layout_weight: float = 1.0,
-                 class_weight: str | dict | None = "balanced", max_iter: int = 3000) -> None:
+    def __init__(self, C: float = 8.0, min_df: int = 2, ngram_max: int = 2, layout_weight: float = 3.0,
+                 class_weight: str | dict | None = "balanced", max_iter: int = 3000, tol: float = 1e-3) -> None:
         self.C = C
         self.min_df = min_df
         self.ngram_max = ngram_max
         self.layout_weight = layout_weight
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.tol = tol
 
     def _layout(self, texts: list[str]) -> sp.csr_matrix:
         return sp.csr_matrix(np.array([layout_features(t) for t in texts]).reshape(len(texts), -1)
@@ -71,7 +165,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                                            sublinear_tf=True, dtype=np.float64)
         words = self.vectorizer_.fit_transform(texts)
         Z = sp.hstack([words, self._layout(texts)], format="csr")
-        self.clf_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        self.clf_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                       tol=self.tol)
         with threadpool_limits(limits=1, user_api="blas"):  # threads only add overhead at this size
             self.clf_.fit(Z, codes)
         self.classes_ = np.array(LABELS)
@@ -81,7 +176,16 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(LABELS)))
-        return _full_proba(self.clf_, self._design(texts))
+        scorer = _scorer(self.clf_)
+        words = _tfidf_fast(self.vectorizer_, texts) if scorer is not None else None
+        if words is None:
+            return _full_proba(self.clf_, self._design(texts))
+        n_words = words.shape[1]
+        layout = np.array([layout_features(t) for t in texts], dtype=np.float64).reshape(len(texts), -1)
+        if n_words + layout.shape[1] != scorer.weights.shape[0]:  # features changed since fit: sklearn's error
+            return _full_proba(self.clf_, self._design(texts))
+        decision = words @ scorer.weights[:n_words] + (layout * self.layout_weight) @ scorer.weights[n_words:]
+        return scorer.proba(np.asarray(decision))
 
     def predict(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -96,8 +200,11 @@ def fold_assignment(doc_ids: Sequence[str], families: Sequence[str | None] | Non
     """Fold of each row's article and of each row's template family (-1 where a row has no family).
 
     Articles and families are shuffled with ``seed`` and dealt round-robin, so the assignment depends only on the
-    sets of ids, not on row order.
+    sets of ids, not on row order. A generated variant of an article (``doc#runon``) shares the article's fold.
     """
+    from .runon import base_doc_id
+
+    doc_ids = [base_doc_id(d) for d in doc_ids]  # generated variants stay in their article's fold
     rng = np.random.default_rng(seed)
     docs = sorted(set(doc_ids))
     doc_fold = dict(zip([docs[i] for i in rng.permutation(len(docs))], np.arange(len(docs)) % n_folds))
@@ -128,12 +235,15 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, paragraph: ParagraphClassifier | None = None, C: float = 1.0, n_folds: int = 5,
-                 use_context: bool = True, augment: bool = True, random_state: int = 0) -> None:
+                 use_context: bool = True, augment: bool = True, class_weight: str | dict | None = None,
+                 position: bool = False, random_state: int = 0) -> None:
         self.paragraph = paragraph
         self.C = C
         self.n_folds = n_folds
         self.use_context = use_context
         self.augment = augment
+        self.class_weight = class_weight
+        self.position = position
         self.random_state = random_state
 
     def _stage1(self) -> ParagraphClassifier:
@@ -152,7 +262,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
             return self
         oof = self._oof_stage1(texts, y, doc_ids, families)
         Z, codes = self._context_training_set(oof, texts, doc_ids, _label_codes(y))
-        self.context_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        self.context_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
         with threadpool_limits(limits=1, user_api="blas"):
             self.context_.fit(Z, codes)
         return self
@@ -170,16 +280,16 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         parts, labels = [], []
         for s in doc_slices(doc_ids):
             p, sh, c = probs[s], short[s], codes[s]
-            parts.append(context_features(p, sh))
+            parts.append(context_features(p, sh, position=self.position))
             labels.append(c)
             if not self.augment:
                 continue
             rep = c == 0
             if rep.any() and not rep.all():
-                parts.append(context_features(p[rep], sh[rep]))
+                parts.append(context_features(p[rep], sh[rep], position=self.position))
                 labels.append(c[rep])
             i = int(rng.integers(len(c)))
-            parts.append(context_features(p[i:i + 1], sh[i:i + 1]))
+            parts.append(context_features(p[i:i + 1], sh[i:i + 1], position=self.position))
             labels.append(c[i:i + 1])
         return np.vstack(parts), np.concatenate(labels)
 
@@ -218,15 +328,14 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         if not flat:
             return [np.zeros((0, len(LABELS))) for _ in docs]
         p1 = self.paragraph_.predict_proba(flat)
-        out, pos = [], 0
-        for d in docs:
-            probs = p1[pos : pos + len(d)]
-            pos += len(d)
-            if self.context_ is not None and len(d):
-                short = np.array([len(t.split()) <= 8 for t in d], dtype=float)
-                probs = _full_proba(self.context_, context_features(probs, short))
-            out.append(probs)
-        return out
+        bounds = np.cumsum([0, *(len(d) for d in docs)])
+        if self.context_ is None:
+            return [p1[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        short = np.array([len(t.split()) <= 8 for t in flat], dtype=float)
+        Z = np.vstack([context_features(p1[a:b], short[a:b], position=self.position)
+                       for a, b in zip(bounds[:-1], bounds[1:]) if b > a])
+        p2 = _fast_proba(self.context_, Z)  # one matrix for every document: stage 2 is row-wise
+        return [p2[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -6,7 +6,9 @@ Rules, in order:
    any mix of ``\\n``, ``\\r\\n`` and ``\\r``.
 2. A text with no blank line but several lines is split per line; a bullet list stays with its lead-in line
    (the line ending in ``:`` before it) and consecutive bullet lines stay together.
-3. Units never include their surrounding whitespace, so ``text[unit.start:unit.end]`` is the unit's text.
+3. A unit longer than :data:`RUNON_MIN_CHARS` without any line break is run-on text (a scraper lost the
+   paragraph breaks, ads may be glued in): it is split into sentence-sized units (:mod:`detector.sentences`).
+4. Units never include their surrounding whitespace, so ``text[unit.start:unit.end]`` is the unit's text.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 # A line break followed by at least one whitespace-only line (the blank line), in any newline convention.
 _BLANK_LINE_SEP = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: A unit at least this long with no line break in it is treated as run-on text and split into sentences.
+RUNON_MIN_CHARS = 1000
 #: A line that is an item of a bullet or numbered list.
 BULLET_RE = re.compile(r"^[^\S\r\n]*(?:[-*•·–—▪►✓◦]|\d{1,2}[.)])[^\S\r\n]+\S", re.MULTILINE)
 
@@ -64,9 +68,21 @@ def _split_lines(text: str) -> list[Span]:
     return spans
 
 
+def _split_runon(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in spans:
+        if span.end - span.start >= RUNON_MIN_CHARS and not _LINE_BREAK.search(text, span.start, span.end):
+            from .sentences import sentence_spans
+
+            out.extend(Span(a, b, "sentence") for a, b in sentence_spans(text, span.start, span.end))
+        else:
+            out.append(span)
+    return out
+
+
 def segment(text: str) -> list[Span]:
     """Split ``text`` into units; see the module docstring for the rules."""
     blocks = [s for a, b in _pieces(text, _BLANK_LINE_SEP) if (s := _trimmed(text, a, b, "paragraph"))]
     if len(blocks) == 1 and _LINE_BREAK.search(text, blocks[0].start, blocks[0].end):
-        return _split_lines(text)
-    return blocks
+        blocks = _split_lines(text)
+    return _split_runon(text, blocks)

@@ -45,7 +45,8 @@ def decode(data: bytes, encoding: str = "utf-8", *, name: str = "input") -> str:
         else:
             encoding = "utf-8-sig"
     if b"\x00" in data[:8192] and not encoding.lower().startswith(("utf-16", "utf-32")):
-        raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not text")
+        raise InputError(f"{name}: contains NUL bytes: a binary file, or UTF-16/UTF-32 text without a byte-order "
+                         "mark (then pass --encoding utf-16)")
     try:
         return data.decode(encoding)
     except LookupError:

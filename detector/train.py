@@ -25,6 +25,7 @@ import pandas as pd
 from . import __version__
 from .evaluate import metrics, predict_labels, score_docs
 from .model import LABELS, ContextClassifier, ParagraphClassifier, fold_assignment
+from .runon import runon_frame
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,13 @@ class TrainConfig:
 
     seed: int = 0
     folds: int = 5
-    inner_folds: int = 4
+    inner_folds: int = 3
     C: float = 8.0
+    class_weight: str | None = "balanced"
     context_C: float = 1.0
+    context_class_weight: str | None = None
+    position: bool = False
+    runon_fraction: float = 0.3
     min_df: int = 2
     target_loss: float = TARGET_LOSS
     min_threshold: float = MIN_THRESHOLD
@@ -52,18 +57,35 @@ class TrainConfig:
 
 def build_estimator(cfg: TrainConfig, *, use_context: bool = True) -> ContextClassifier:
     """The (unfitted) two-stage estimator described by ``cfg``."""
-    return ContextClassifier(ParagraphClassifier(C=cfg.C, min_df=cfg.min_df), C=cfg.context_C,
-                             n_folds=cfg.inner_folds, use_context=use_context, random_state=cfg.seed)
+    return ContextClassifier(ParagraphClassifier(C=cfg.C, min_df=cfg.min_df, class_weight=cfg.class_weight),
+                             C=cfg.context_C, n_folds=cfg.inner_folds, use_context=use_context,
+                             class_weight=cfg.context_class_weight, position=cfg.position, random_state=cfg.seed)
+
+
+def with_runon(df: pd.DataFrame, cfg: TrainConfig) -> pd.DataFrame:
+    """Training rows: the articles plus run-on versions of a seeded share of them (``cfg.runon_fraction``)."""
+    if cfg.runon_fraction <= 0:
+        return df
+    extra = runon_frame(df, fraction=cfg.runon_fraction, seed=cfg.seed)
+    return pd.concat([df, extra[list(df.columns)]], ignore_index=True)
+
+
+def fit(df: pd.DataFrame, cfg: TrainConfig) -> ContextClassifier:
+    """Fit the estimator of ``cfg`` on a paragraph table (plus its run-on versions)."""
+    rows = with_runon(df, cfg)
+    return build_estimator(cfg).fit(rows[["doc_id", "text"]], rows["label"].tolist(),
+                                    families=rows["family"].tolist())
 
 
 def _fit_fold(df: pd.DataFrame, cfg: TrainConfig, train: np.ndarray, test_docs: pd.DataFrame
-              ) -> tuple[np.ndarray, np.ndarray]:
-    part = df[train]
-    est = build_estimator(cfg).fit(part[["doc_id", "text"]], part["label"].tolist(), families=part["family"].tolist())
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    est = fit(df[train], cfg)
     ctx = score_docs(est, test_docs)
     para = est.paragraph_.predict_proba(test_docs["text"].tolist())
     stripped = score_docs(est, test_docs[test_docs["label"] == "reporting"])
-    return ctx, para, stripped
+    runon = runon_frame(test_docs, seed=cfg.seed + 1)
+    runon["score"] = 1.0 - score_docs(est, runon)[:, 0]
+    return ctx, para, stripped, runon
 
 
 def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> dict[str, Any]:
@@ -81,12 +103,34 @@ def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> dict[str, Any]:
     para = np.zeros_like(ctx)
     stripped = np.zeros_like(ctx)
     is_rep = (df["label"] == "reporting").to_numpy()
-    for fold, (c, p, st) in enumerate(results):
+    for fold, (c, p, st, _) in enumerate(results):
         rows = np.flatnonzero(doc_fold == fold)
         ctx[rows], para[rows] = c, p
         stripped[np.flatnonzero((doc_fold == fold) & is_rep)] = st
     unseen = (fam_fold < 0) | (fam_fold == doc_fold)
-    return {"context": ctx, "paragraph": para, "stripped": stripped[is_rep], "unseen": unseen, "folds": k}
+    runon = pd.concat([r for *_, r in results], ignore_index=True)
+    return {"context": ctx, "paragraph": para, "stripped": stripped[is_rep], "unseen": unseen, "folds": k,
+            "runon": runon}
+
+
+def runon_paragraph_removal(runon: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Per original paragraph of run-on documents: its label and whether most of its characters were cut."""
+    r = runon.assign(cut_chars=np.where(runon["score"] >= threshold, runon["end"] - runon["start"], 0),
+                     chars=runon["end"] - runon["start"])
+    g = r.groupby(["doc_id", "para_index"], sort=False).agg(label=("label", "first"), cut=("cut_chars", "sum"),
+                                                             chars=("chars", "sum"), lang=("lang", "first"))
+    g["removed"] = g["cut"] * 2 > g["chars"]
+    return g.reset_index()
+
+
+def runon_metrics(runon: pd.DataFrame, threshold: float) -> dict[str, Any]:
+    """Per-paragraph promotional/boilerplate recall and reporting loss on run-on versions of articles."""
+    per_para = runon_paragraph_removal(runon, threshold)
+    removed = per_para.groupby("label")["removed"].mean()
+    return {"articles": int(per_para["doc_id"].nunique()), "paragraphs": int(len(per_para)),
+            "promotional_recall": round(float(removed.get("promotional", 0.0)), 4),
+            "boilerplate_recall": round(float(removed.get("boilerplate", 0.0)), 4),
+            "reporting_loss": round(float(removed.get("reporting", 0.0)), 5)}
 
 
 def choose_threshold(labels: pd.Series, probs: np.ndarray, target_loss: float, minimum: float,
@@ -108,6 +152,7 @@ def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float) -> dict[
     out: dict[str, Any] = {"folds": cv["folds"], "threshold": threshold,
                            "cleaned_article_reporting_loss": round(float((1 - cv["stripped"][:, 0] >= threshold).mean()), 5)}
     unseen = cv["unseen"]
+    out["runon"] = runon_metrics(cv["runon"], threshold)
     for name in ("context", "paragraph"):
         pred = predict_labels(cv[name], threshold)
         sub = df[unseen]
@@ -147,7 +192,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
                                      extra_reporting=cv["stripped"])
         cv_report = _cv_metrics(df, cv, threshold)
     log.info("fitting on all %d paragraphs", len(df))
-    est = build_estimator(cfg).fit(df[["doc_id", "text"]], df["label"].tolist(), families=df["family"].tolist())
+    est = fit(df, cfg)
     s = stats(df)
     manifest: dict[str, Any] = {
         "name": name,

@@ -55,7 +55,7 @@ def test_tag_tsv_and_jsonl():
 @pytest.mark.parametrize("make, expect", [
     (lambda p: p / "missing.txt", b"no such file"),
     (lambda p: p, b"is a directory"),
-    (lambda p: (p / "bin.txt", (p / "bin.txt").write_bytes(b"\x00\x01\x02binary"))[0], b"binary"),
+    (lambda p: (p / "bin.txt", (p / "bin.txt").write_bytes(b"\x00\x01\x02binary"))[0], b"NUL bytes"),
     (lambda p: (p / "latin.txt", (p / "latin.txt").write_bytes("Börse".encode("latin-1")))[0], b"--encoding"),
 ])
 def test_user_mistakes_give_a_clear_error_and_exit_1(tmp_path, make, expect):

@@ -1,0 +1,230 @@
+"""The fast inference path gives the reference scikit-learn pipeline's scores; cold starts skip heavy imports.
+
+The scores are checked on a model trained here on part of ``data/articles`` (the fast path must hold for any model
+``detector.train`` produces), and on the bundled model when it matches the current features. No timings: the
+figures come from ``benchmarks/bench.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, REPO, finpromo_cmd
+
+TOLERANCE = 1e-9
+#: Every n-th article of data/articles trains the test model (fast, and still all labels and families).
+TRAIN_EVERY = 8
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from detector.data import load
+
+    return load([REPO / "data" / "articles"])
+
+
+@pytest.fixture(scope="module")
+def trained(corpus):
+    from detector.model import ContextClassifier, ParagraphClassifier
+
+    ids = sorted(corpus["doc_id"].unique())[::TRAIN_EVERY]
+    part = corpus[corpus["doc_id"].isin(ids)].reset_index(drop=True)
+    return ContextClassifier(ParagraphClassifier(), n_folds=2).fit(part[["doc_id", "text"]], part["label"].tolist())
+
+
+def docs_of(corpus) -> list[list[str]]:
+    from detector.model import doc_slices
+
+    texts = corpus["text"].tolist()
+    return [texts[s] for s in doc_slices(corpus["doc_id"].tolist())]
+
+
+def reference_stage1(paragraph, texts: list[str]) -> np.ndarray:
+    """scikit-learn's own pipeline: the vectorizer's transform, the design matrix, ``clf_.predict_proba``."""
+    from detector.model import LABELS
+
+    proba = paragraph.clf_.predict_proba(paragraph._design(texts))
+    out = np.zeros((len(texts), len(LABELS)))
+    out[:, paragraph.clf_.classes_] = proba
+    return out
+
+
+def reference_docs(model, docs: list[list[str]]) -> list[np.ndarray]:
+    """Both stages through scikit-learn, one document at a time."""
+    from detector.features import context_features
+    from detector.model import LABELS
+
+    out = []
+    for d in docs:
+        p = reference_stage1(model.paragraph_, d)
+        if model.context_ is not None:
+            short = np.array([len(t.split()) <= 8 for t in d], dtype=float)
+            proba = model.context_.predict_proba(context_features(p, short, position=model.position))
+            p = np.zeros((len(d), len(LABELS)))
+            p[:, model.context_.classes_] = proba
+        out.append(p)
+    return out
+
+
+def max_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    assert len(a) == len(b)
+    assert all(x.shape == y.shape for x, y in zip(a, b))
+    return max(float(np.abs(x - y).max()) for x, y in zip(a, b) if x.size)
+
+
+def test_stage1_equals_sklearn_on_the_corpus(trained, corpus):
+    texts = corpus["text"].tolist()
+    fast = trained.paragraph_.predict_proba(texts)
+    assert fast.shape == (len(texts), 3)
+    assert np.abs(fast - reference_stage1(trained.paragraph_, texts)).max() < TOLERANCE
+    np.testing.assert_allclose(fast.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_tfidf_equals_the_vectorizer(trained, corpus):
+    from detector.model import _tfidf_fast
+
+    texts = [*corpus["text"].tolist()[:500], "", "   ", "zzzz qqqq"]  # empty rows and unknown words too
+    vec = trained.paragraph_.vectorizer_
+    fast, ref = _tfidf_fast(vec, texts), vec.transform(texts)
+    assert fast.shape == ref.shape
+    assert abs(fast - ref).max() < TOLERANCE
+    assert fast[-3:].nnz == 0
+
+
+def test_two_stages_equal_sklearn_on_every_article(trained, corpus):
+    docs = docs_of(corpus)
+    assert len(docs) > 500
+    assert max_diff(trained.predict_proba_docs(docs), reference_docs(trained, docs)) < TOLERANCE
+
+
+def test_batching_does_not_change_scores(trained, corpus):
+    docs = docs_of(corpus)[:40]
+    together = trained.predict_proba_docs([*docs[:20], [], *docs[20:]])
+    assert together[20].shape == (0, 3)
+    alone = [trained.predict_proba_docs([d])[0] for d in docs]
+    assert max_diff([*together[:20], *together[21:]], alone) < TOLERANCE
+
+
+def test_detector_scores_are_the_reference(trained):
+    from detector import Detector
+    from detector.segment import segment
+
+    text = (EXAMPLES / "siemens-energy-de.txt").read_text(encoding="utf-8")
+    paras = Detector(trained).classify(text)
+    ref = reference_docs(trained, [[text[s.start:s.end] for s in segment(text)]])[0]
+    assert [p.text for p in paras] == [text[s.start:s.end] for s in segment(text)]
+    assert max(abs(p.score - (1.0 - r[0])) for p, r in zip(paras, ref)) < TOLERANCE
+
+
+def test_bundled_model_equals_sklearn(det, corpus):
+    pc = det.model.paragraph_
+    from detector.features import LAYOUT_FEATURES
+
+    if pc.clf_.coef_.shape[1] != len(pc.vectorizer_.vocabulary_) + len(LAYOUT_FEATURES):
+        pytest.skip("the bundled model predates the current layout features (retrain it)")
+    docs = docs_of(corpus)[::5]
+    assert max_diff(det.model.predict_proba_docs(docs), reference_docs(det.model, docs)) < TOLERANCE
+
+
+def test_a_binary_model_uses_the_expit_branch(corpus):
+    from detector.model import ParagraphClassifier
+
+    part = corpus[corpus["label"] != "boilerplate"].iloc[::6]
+    clf = ParagraphClassifier().fit(part["text"].tolist(), part["label"].tolist())
+    texts = corpus["text"].tolist()[::7]
+    fast = clf.predict_proba(texts)
+    assert np.all(fast[:, 2] == 0.0)
+    assert np.abs(fast - reference_stage1(clf, texts)).max() < TOLERANCE
+
+
+def test_settings_the_fast_path_does_not_know_fall_back_to_sklearn(trained, corpus):
+    from detector.model import _tfidf_fast
+
+    other = copy.deepcopy(trained.paragraph_)
+    other.vectorizer_.set_params(norm="l1")
+    texts = corpus["text"].tolist()[:300]
+    assert _tfidf_fast(other.vectorizer_, texts) is None
+    assert np.abs(other.predict_proba(texts) - reference_stage1(other, texts)).max() < TOLERANCE
+
+
+def test_the_cache_is_not_pickled_and_follows_a_refit(trained, corpus):
+    texts = corpus["text"].tolist()[:200]
+    before = trained.predict_proba_docs([texts])[0]
+    blob = pickle.dumps(trained)
+    assert b"_LinearScorer" not in blob
+    assert np.array_equal(pickle.loads(blob).predict_proba_docs([texts])[0], before)
+
+    clf = copy.deepcopy(trained.paragraph_)
+    first = clf.predict_proba(texts)  # caches the weights of this estimator
+    clf.clf_.coef_ = clf.clf_.coef_ * 2.0  # as a refit does: a new array, so the cached weights are stale
+    assert np.abs(clf.predict_proba(texts) - reference_stage1(clf, texts)).max() < TOLERANCE
+    assert np.abs(clf.predict_proba(texts) - first).max() > 1e-6
+
+
+def imported_modules(args: list[str], cwd=REPO) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run the installed command with Python's import profile on; the modules it imported."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    proc = subprocess.run([*finpromo_cmd(), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    mods = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line}
+    return proc, mods
+
+
+def test_help_imports_neither_sklearn_nor_pandas():
+    proc, mods = imported_modules(["--help"])
+    assert proc.returncode == 0
+    assert "train" in proc.stdout and "suggest" in proc.stdout
+    assert not {"sklearn", "pandas", "scipy", "nltk", "detector.features"} & mods
+
+
+def test_deferred_subcommands_still_parse_their_options():
+    proc = subprocess.run([*finpromo_cmd(), "train", "--help"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "--folds" in proc.stdout and "--target-loss" in proc.stdout
+    proc = subprocess.run([*finpromo_cmd(), "suggest", "--help"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "--pool" in proc.stdout
+    proc = subprocess.run([*finpromo_cmd(), "train", "data"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "--output" in proc.stderr
+
+
+def test_clean_cold_start_imports_only_the_inference_modules(trained, tmp_path):
+    from detector.model import LABELS
+    from detector.modelfile import save_model
+
+    model_dir = save_model(trained, tmp_path / "model", {"name": "speed-test", "labels": list(LABELS),
+                                                         "threshold": 0.5})
+    proc, mods = imported_modules(["clean", str(EXAMPLES / "siemens-energy-de.txt"), "--model", str(model_dir)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Siemens Energy" in proc.stdout
+    assert "sklearn.linear_model" in mods  # unpickling the model needs it
+    assert not {"detector.train", "detector.data", "detector.evaluate", "detector.suggest", "detector.runon"} & mods
+
+
+def test_benchmark_runs_and_reports_every_ratio(trained, tmp_path):
+    pytest.importorskip("justext")
+    from detector.model import LABELS
+    from detector.modelfile import save_model
+
+    model_dir = save_model(trained, tmp_path / "model", {"name": "speed-test", "labels": list(LABELS),
+                                                         "threshold": 0.5})
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench.py"), "--model", str(model_dir),
+                           "--limit", "12", "--repeats", "1", "--latency-runs", "5", "--cold-runs", "1", "--json"],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import json
+
+    out = json.loads(proc.stdout)
+    figures = out["figures"]
+    for key in ("throughput_vs_justext", "throughput_vs_floor", "latency_speedup_vs_justext",
+                "cold_start_vs_sklearn_import", "model_file_mb", "cli_peak_rss_mb", "model_load_s",
+                "finpromo_latency_p95_ms"):
+        assert figures[key] > 0, key
+    assert figures["articles"] == 12
+    assert set(out["targets_met"]) == {"throughput_vs_justext", "throughput_vs_floor", "latency_speedup_vs_justext",
+                                       "cold_start_vs_sklearn_import", "model_file_mb", "cli_peak_rss_mb"}
