@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from .batch import clean_frame
     from .core import Detector, Paragraph
+    from .explain import Explanation, Reason
     from .model import LABELS
     from .modelfile import ModelError, ModelIntegrityError, ModelVersionWarning
 
 # Lazy exports keep `import detector` (and so `finpromo --help`) free of scikit-learn's import time.
 _EXPORTS = {"Detector": "core", "Paragraph": "core", "LABELS": "model", "ModelError": "modelfile",
-            "ModelIntegrityError": "modelfile", "ModelVersionWarning": "modelfile", "clean_frame": "batch"}
+            "ModelIntegrityError": "modelfile", "ModelVersionWarning": "modelfile", "clean_frame": "batch",
+            "Explanation": "explain", "Reason": "explain"}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,6 +41,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Detector", "Paragraph", "LABELS", "ModelError", "ModelIntegrityError", "ModelVersionWarning",
-           "clean_frame", "__version__"]
+           "clean_frame", "Explanation", "Reason", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -597,11 +597,10 @@ def clean_frame(df: pd.DataFrame, text_column: str = "text", *, detector: Detect
     """
     if text_column not in df.columns:
         raise KeyError(f"no column {text_column!r} in the frame (columns: {', '.join(map(str, df.columns))})")
-    settings = CleanSettings(threshold=threshold, keep=tuple(keep))
-    det = detector or _detector(None)
+    settings = CleanSettings(threshold=threshold, keep=(keep,) if isinstance(keep, str) else tuple(keep))
     values = df[text_column].tolist()
     texts = [v for v in values if isinstance(v, str)]
-    results = iter(_clean_texts(texts, settings, det) if texts else [])
+    results = iter(_clean_texts(texts, settings, detector) if texts else [])  # no model load for a schema probe
     done = [next(results) if isinstance(v, str) else None for v in values]
     out = df.copy()
     out[output_column or text_column] = [v if r is None else r[0] for v, r in zip(values, done)]

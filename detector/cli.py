@@ -20,6 +20,9 @@ examples:
   finpromo clean - < article.txt > clean.txt  read stdin, write stdout
   finpromo clean article.txt --keep boilerplate --show-removed
   finpromo tag article.txt --format jsonl     every paragraph with its label and score
+  finpromo tag article.txt --explain          ... and the features that pushed each score most
+  finpromo clean article.txt --diff           what was cut, as a unified diff
+  finpromo clean --html page.html             the main text of a saved web page, cleaned
   finpromo train data/ -o models/my-model     retrain on annotated articles or tables
   finpromo eval data/ --model models/my-model --errors 10
   finpromo data stats data/                   corpus counts per language, label and family
@@ -264,8 +267,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--out-dir and -o/--output exclude each other")
     if args.command == "tag" and args.top < 0:
         parser.error("--top must be 0 or more")
-    if args.command == "clean" and (args.html or args.diff) and (args.out_dir or _input_format(args) != "text"):
-        parser.error("--html and --diff take text input (files or stdin), not --out-dir or record files")
+    if args.command == "clean" and args.html and _input_format(args) != "text":
+        parser.error("--html takes HTML files, folders of them (with --out-dir) or stdin, not record files")
+    if args.command == "clean" and args.diff and (args.out_dir or _input_format(args) != "text"):
+        parser.error("--diff takes text input (files or stdin), not --out-dir or record files")
     if args.command == "clean" and args.out_dir and args.input_format not in (None, "text"):
         parser.error("--out-dir mirrors folders of .txt files; it takes --input-format text only")
     if args.command == "data" and args.data_command is None:
@@ -316,6 +321,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from .batch import infer_format
     from .textio import atomic_output
 
+    if args.out_dir and args.html:
+        return _clean_html_tree(args)
     if args.out_dir or (args.input_format or infer_format(args.files[0])) != "text":
         return _clean_batch(args)
 
@@ -345,6 +352,24 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 sys.stdout.write("\n")
         sys.stdout.flush()
     return 0
+
+
+def _clean_html_tree(args: argparse.Namespace) -> int:
+    """``clean --html --out-dir``: every page's main text into a temporary .txt tree, then the folder mode on it."""
+    import tempfile
+
+    from .htmltext import MissingExtraError, extract_tree
+
+    out = Path(args.out_dir).resolve()
+    for item in args.files:
+        if Path(item).is_dir() and (out == Path(item).resolve() or Path(item).resolve() in out.parents):
+            raise CLIError(f"{args.out_dir}: is inside the input folder {item}; choose an output folder elsewhere")
+    with tempfile.TemporaryDirectory(prefix="finpromo-html-") as tmp:
+        try:
+            args.files = extract_tree(args.files, tmp)
+        except MissingExtraError as exc:
+            raise CLIError(str(exc)) from None
+        return _clean_batch(args)
 
 
 #: Malformed records listed one by one on stderr; the rest are counted in the summary.
@@ -484,20 +509,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from .templates import describe_templates, format_templates, mine, read_corpus
 
     def corpus() -> Any:
         return read_corpus(args.corpus, text_field=args.text_field, encoding=args.encoding)
 
     mined = mine(corpus(), min_articles=args.min_articles)
-    if args.limit:
-        del mined.templates[args.limit:]
-    describe_templates(mined, corpus, None if args.no_model else _detector(args))
+    shown = dataclasses.replace(mined, templates=mined.templates[:args.limit] if args.limit else mined.templates)
+    describe_templates(shown, corpus, None if args.no_model else _detector(args))
     if args.format == "jsonl":
-        for tpl in mined.templates:
+        for tpl in shown.templates:
             sys.stdout.write(json.dumps(tpl.to_dict(), ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(format_templates(mined))
+        sys.stdout.write(format_templates(mined, limit=args.limit))
     sys.stdout.flush()
     return 0
 

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from .cleaner import Excerpt, removal_ranges
 from .model import LABELS
 from .modelfile import ModelError, bundled_model_dir, load_model, resolve_model_dir
 from .segment import Span, segment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .explain import Explanation
 
 #: Threshold used when a model's manifest names none.
 DEFAULT_THRESHOLD = 0.5
@@ -105,7 +108,18 @@ class Detector:
     # -- classification -------------------------------------------------------------------------------------
 
     def _score_docs(self, docs: list[tuple[str, list[Span]]]) -> list[np.ndarray]:
-        return self.model.predict_proba_docs([[text[s.start:s.end] for s in spans] for text, spans in docs])
+        """Scores per document; run-on documents (sentence units) go to the model's run-on estimator if any."""
+        runon_model = getattr(self.model, "runon_model_", None)
+        is_runon = [runon_model is not None and bool(spans) and all(s.kind == "sentence" for s in spans)
+                    for _, spans in docs]
+        out: list[np.ndarray | None] = [None] * len(docs)
+        for flag, model in ((False, self.model), (True, runon_model)):
+            idx = [i for i, r in enumerate(is_runon) if r == flag]
+            if idx:
+                texts = [[docs[i][0][s.start:s.end] for s in docs[i][1]] for i in idx]
+                for i, probs in zip(idx, model.predict_proba_docs(texts)):
+                    out[i] = probs
+        return out  # type: ignore[return-value]
 
     def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
         out = []
@@ -183,7 +197,7 @@ class Detector:
 
     # -- explanations and HTML (issue 7) --------------------------------------------------------------------
 
-    def explain(self, text: str, top: int = 5, *, threshold: float | None = None) -> list[Any]:
+    def explain(self, text: str, top: int = 5, *, threshold: float | None = None) -> list[Explanation]:
         """Every unit of ``text`` with the ``top`` features that pushed its score most (:mod:`detector.explain`)."""
         from .explain import explain_paragraphs
 

@@ -3,12 +3,15 @@
 Main-text extraction is trafilatura's (optional extra ``finpromo[html]``): it drops navigation, headers, footers
 and sidebars, but keeps promotional blocks inside the article body because they look like article text — that is
 what finpromo then cuts. Each block trafilatura keeps (heading, paragraph, quote, list, table) becomes one
-paragraph, separated by blank lines; list items and table rows are lines of their block.
+paragraph, separated by blank lines; list items and table rows are lines of their block. Folders of pages are
+extracted to a tree of ``.txt`` files (:func:`extract_tree`) that the folder mode of ``finpromo clean`` cleans.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 #: The extra to install for HTML input.
@@ -70,3 +73,42 @@ def html_to_text(html: str | bytes) -> str:
         return ""
     blocks = (_block(child) for child in main if isinstance(child.tag, str) and child.tag != "graphic")
     return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+#: File endings read as HTML pages in folders.
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def extract_tree(inputs: list[str], dest: str | os.PathLike[str]) -> list[str]:
+    """Main text of every HTML page under ``inputs`` (folders, or single files) as ``.txt`` files under ``dest``.
+
+    Returns the inputs to clean in their place: a folder becomes a folder of ``dest`` mirroring it (``a/b.html`` ->
+    ``a/b.txt``), a file becomes ``dest/<name>.txt``; so cleaning the returned paths into an output folder mirrors
+    the original tree.
+    """
+    from .textio import InputError
+
+    root = Path(dest)
+    out: list[str] = []
+    loose = root / "files"
+    for i, item in enumerate(inputs):
+        p = Path(item)
+        if p.is_dir():
+            target = root / f"tree{i}"
+            pages = [f for f in sorted(p.rglob("*")) if f.suffix.lower() in HTML_SUFFIXES and f.is_file()]
+            for page in pages:
+                _write_text(target / page.relative_to(p).with_suffix(".txt"), html_to_text(page.read_bytes()))
+            target.mkdir(parents=True, exist_ok=True)
+            out.append(str(target))
+        elif p.is_file():
+            dst = loose / p.with_suffix(".txt").name
+            _write_text(dst, html_to_text(p.read_bytes()))
+            out.append(str(dst))
+        else:
+            raise InputError(f"{item}: no such file or folder")
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -90,10 +90,11 @@ def _scorer(clf: LogisticRegression) -> _LinearScorer | None:
     cached = _SCORERS.get(clf)
     if cached is not None and cached.coef is clf.coef_:
         return cached
-    multi = getattr(clf, "multi_class", "auto")
-    if getattr(clf, "solver", "lbfgs") == "liblinear" or multi not in ("auto", "deprecated", "multinomial") or (
-            multi == "auto" and len(clf.classes_) > 2 and sys.modules["sklearn"].__version__ < "1.5"):
-        return None
+    multi = getattr(clf, "multi_class", "auto")  # gone from recent scikit-learn (multinomial unless binary)
+    binary = len(clf.classes_) <= 2
+    if multi not in ("auto", "deprecated", "ovr", "multinomial") or (multi == "multinomial" and binary) or (
+            not binary and (multi == "ovr" or getattr(clf, "solver", "lbfgs") == "liblinear")):
+        return None  # one-vs-rest over several classes, or a two-class softmax: scikit-learn's own arithmetic
     cached = _SCORERS[clf] = _LinearScorer(clf)
     return cached
 

@@ -90,7 +90,6 @@ _PCT_RE = re.compile(r"\d[\d.,]*\s?(?:%|Prozent|percent)(?!\w)")
 _NUM_RE = re.compile(r"\d[\d.,:/]*")
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NAME_RUN_RE = re.compile(r"\{Name\}(?:[ \t-]+\{Name\})+")
-_SLOT_RE = re.compile(r"\{(?:url|email|date|price|pct|ticker|num|Name)\}")
 _SPACE_RE = re.compile(r"\s+")
 _KEY_TOKEN_RE = re.compile(r"\{\w+\}|[^\W_]+|[?!:…»>]+", re.UNICODE)
 

@@ -251,7 +251,7 @@ def test_dask_recipe_on_a_local_cluster_equals_the_single_process_result(tmp_pat
         chunk.to_parquet(data / f"part-{part}.parquet", index=False)
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+                                  dashboard_address="127.0.0.1:0") as cluster, distributed.Client(cluster):
         ddf = dd.read_parquet(str(data))
         assert ddf.npartitions == 3
         out = ddf.map_partitions(clean_frame, "text", removed_column="removed").compute()

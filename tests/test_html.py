@@ -116,3 +116,30 @@ def test_pages_are_small_and_invented() -> None:
     for page in EXPECTED:
         assert (PAGES / page).stat().st_size < 8000
     assert sorted(EXPECTED) == sorted(p.name for p in Path(PAGES).glob("*.html"))
+
+
+def test_extract_tree_mirrors_folders_and_files(tmp_path) -> None:
+    from detector.htmltext import extract_tree
+
+    src = tmp_path / "site"
+    (src / "2026" / "11").mkdir(parents=True)
+    page = PAGES / "en-harbor-freight.html"
+    (src / "2026" / "11" / "story.HTM").write_bytes(page.read_bytes())
+    (src / "notes.txt").write_text("not a page", encoding="utf-8")
+    made = extract_tree([str(src), str(PAGES / "de-loewen-solar.html")], tmp_path / "x")
+    tree, single = map(Path, made)
+    assert [p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()] == ["2026/11/story.txt"]
+    assert (tree / "2026" / "11" / "story.txt").read_text(encoding="utf-8") == html_to_text(page.read_bytes())
+    assert single.name == "de-loewen-solar.txt"
+
+
+def test_cli_clean_html_folder(det, tmp_path) -> None:
+    out = tmp_path / "cleaned"
+    proc = run("clean", "--html", str(PAGES), "--out-dir", str(out), "--jobs", "1", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(page).with_suffix(".txt").name for page in EXPECTED)
+    for page in EXPECTED:
+        cleaned = (out / Path(page).with_suffix(".txt").name).read_text(encoding="utf-8")
+        assert cleaned == det.clean_html((PAGES / page).read_bytes())
+    inside = run("clean", "--html", str(PAGES), "--out-dir", str(PAGES / "out"))
+    assert inside.returncode == 1 and "inside the input folder" in inside.stderr
