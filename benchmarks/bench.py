@@ -304,7 +304,7 @@ def format_table(r: dict[str, float]) -> str:
         if ratio_key in TARGETS:
             op, bound = TARGETS[ratio_key]
             target = f"{op} {bound:g} {'ok' if met[ratio_key] else 'MISSED'}"
-        return f"{name:<26} {value:>16} {baseline:>24} {ratio:>9}  {target}"
+        return f"{name:<26} {value:>16} {baseline:>24} {ratio:>9}  {target}".rstrip()
 
     lines = [f"corpus: {int(r['articles'])} articles, {int(r['paragraphs'])} paragraphs",
              f"{'':<26} {'finpromo':>16} {'baseline':>24} {'ratio':>9}  target",

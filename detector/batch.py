@@ -17,18 +17,16 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .textio import InputError, decode
+from .textio import InputError, atomic_path, decode
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -422,27 +420,6 @@ WRITERS: dict[str, Callable[[IO[bytes], Fields], Any]] = {"jsonl": JsonlWriter, 
                                                          "parquet": ParquetWriter}
 
 
-@contextmanager
-def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed to ``path`` only when the block succeeds (else deleted)."""
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: is a directory")
-    if target.exists() and not force:
-        raise InputError(f"{target}: exists; use --force to overwrite it")
-    if not target.parent.exists():
-        raise InputError(f"{target.parent}: no such folder for the output")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def clean_records(src: str, dst: str | None, *, fmt: str, settings: CleanSettings = CleanSettings(),

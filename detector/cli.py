@@ -118,6 +118,7 @@ class _DeferredParser(argparse.ArgumentParser):
 
 
 def _deferred_parser(sub: Any, name: str, **kwargs: Any) -> _DeferredParser:
+    """``sub.add_parser(name, **kwargs)``, made a :class:`_DeferredParser`."""
     sub._parser_class, parser_class = _DeferredParser, sub._parser_class
     try:
         return sub.add_parser(name, **kwargs)

@@ -6,14 +6,13 @@ import os
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .cleaner import Excerpt, removal_ranges
 from .model import LABELS
-from .modelfile import ModelError, bundled_model_dir, load_model, resolve_model_dir
+from .modelfile import bundled_model_dir, load_model, resolve_model_dir
 from .segment import Span, segment
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -76,9 +76,8 @@ def read_text(path: str, encoding: str = "utf-8") -> str:
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str], *, force: bool = False, encoding: str = "utf-8",
-                  newline: str = "") -> Iterator[IO[str]]:
-    """Write a file atomically: to a temporary file beside it, renamed into place only on success."""
+def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed to ``path`` only when the block succeeds (else deleted)."""
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{target}: is a directory")
@@ -87,9 +86,9 @@ def atomic_output(path: str | os.PathLike[str], *, force: bool = False, encoding
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such folder for the output")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-            yield fh
+        yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -97,3 +96,11 @@ def atomic_output(path: str | os.PathLike[str], *, force: bool = False, encoding
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str], *, force: bool = False, encoding: str = "utf-8",
+                  newline: str = "") -> Iterator[IO[str]]:
+    """Write a text file atomically: to a temporary file beside it, renamed into place only on success."""
+    with atomic_path(path, force=force) as tmp, tmp.open("w", encoding=encoding, newline=newline) as fh:
+        yield fh

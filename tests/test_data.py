@@ -71,7 +71,7 @@ def _table(tmp_path, rows, name="t.csv"):
     return path
 
 
-GOOD = [{"doc_id": f"d{i // 3}", "text": f"Paragraph {i} about markets.", "label": ["reporting", "promotional"][i % 2]}
+GOOD = [{"doc_id": f"d{i // 3}", "text": f"Paragraph {i} about markets.", "label": ["reporting", "promotional", "boilerplate"][i % 3]}
         for i in range(12)]
 
 
