@@ -27,8 +27,10 @@ def test_nothing_removed_returns_the_same_string():
     assert cut(text, segment(text), [False, False]) is text
 
 
-paragraph = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
-    lambda s: s.strip())
+# Paragraphs without line breaks: a single block with an inner line break is split per line when re-segmented
+# (segmentation rule 2), which is segmentation's business, not the cutter's.
+paragraph = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), min_size=1,
+                    max_size=30).filter(lambda s: s.strip())
 separator = st.sampled_from(["\n\n", "\r\n\r\n", "\n \n", "\n\n\n", "\r\r"])
 
 
