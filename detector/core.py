@@ -174,25 +174,8 @@ class Detector:
     def clean_and_explain(self, text: str, *, threshold: float | None = None, keep: Collection[str] = ()
                           ) -> tuple[str, list[Paragraph]]:
         """The cleaned text and the removed paragraphs (offsets into the original ``text``)."""
-        text = _check_text(text)
         t = self.threshold if threshold is None else _check_threshold(threshold)
-        kept = _check_keep(keep)
-        removed: list[Paragraph] = []
-        excerpt = Excerpt(text)
-        for _ in range(MAX_CLEAN_PASSES):
-            current = excerpt.text
-            paras = self.classify(current, threshold=t)
-            drop = [p.label not in kept for p in paras]
-            if not any(drop):
-                break
-            for p, d in zip(paras, drop):
-                if d:
-                    start, end = excerpt.to_source(p.start), excerpt.to_source(p.end, end=True)
-                    removed.append(Paragraph(p.index, start, end, text[start:end], p.label, p.score, p.scores,
-                                             p.kind))
-            excerpt.remove(removal_ranges([Span(p.start, p.end, p.kind) for p in paras], drop))
-        removed.sort(key=lambda p: p.start)
-        return excerpt.text, removed
+        return self._clean_batch([_check_text(text)], t, _check_keep(keep))[0]
 
     # -- explanations and HTML (issue 7) --------------------------------------------------------------------
 
