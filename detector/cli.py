@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 PROG = "finpromo"
 LABELS = ("reporting", "promotional", "boilerplate")
@@ -289,10 +289,6 @@ def _detector(args: argparse.Namespace) -> Any:
     from .core import Detector
 
     return Detector.load(args.model, threshold=args.threshold)
-
-
-def _out(args: argparse.Namespace) -> IO[str]:
-    return sys.stdout
 
 
 def _read_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:

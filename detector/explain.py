@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .features import context_feature_names, context_features
+from .features import SHORT_WORDS, context_feature_names, context_features, short_flags
 from .model import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,8 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_TOP = 5
 #: Terms smaller than this (in log-odds) are noise and never listed.
 MIN_WEIGHT = 0.01
-#: A unit of at most this many words counts as short (as in :meth:`ContextClassifier.predict_proba_docs`).
-SHORT_WORDS = 8
 #: Context terms for the unit's own stage-1 score: already explained by the stage-1 terms.
 OWN_SCORE_FEATURES = frozenset({"own_promo", "own_boiler", "own_nonrep"})
 
@@ -183,7 +181,7 @@ def explain_units(det: Detector, paras: Sequence[Paragraph], *, top: int = DEFAU
     if context is not None:
         position = bool(getattr(model, "position", False))
         probs1 = stage1.predict_proba(texts)
-        short = np.array([len(t.split()) <= SHORT_WORDS for t in texts], dtype=float)
+        short = short_flags(texts)
         ctx = context_features(probs1, short, position=position)
         coef2 = class_coefficients(context)
         names2 = context_feature_names(position=position)

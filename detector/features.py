@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -115,6 +116,16 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Company names such as Amazon.com are not links: a bare domain counts only in lower case.
 _URL_RE = re.compile(r"https?://|www\.|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|io)\b")
 
+#: A unit of at most this many words counts as short (headings, one-liners, teaser lines).
+SHORT_WORDS = 8
+
+
+def short_flags(texts: Sequence[str]) -> np.ndarray:
+    """1.0 for each short unit (:data:`SHORT_WORDS` words or fewer), else 0.0 — the ``short`` input of
+    :func:`context_features`."""
+    return np.array([len(t.split()) <= SHORT_WORDS for t in texts], dtype=float)
+
+
 #: Names of the layout features, in the order of :func:`layout_features`.
 LAYOUT_FEATURES: tuple[str, ...] = (
     "log_chars", "log_words", "multi_line", "short", "no_end_punct", "ends_colon", "ends_question",
@@ -152,7 +163,7 @@ def _layout(text: str) -> tuple[float, ...]:
         math.log1p(n_chars) / 8.0,
         math.log1p(n_words) / 6.0,
         float("\n" in stripped),
-        float(n_words <= 8),
+        float(n_words <= SHORT_WORDS),
         float(last not in _SENT_END),
         float(last == ":"),
         float(last == "?" or tail.endswith("?!")),

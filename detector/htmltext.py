@@ -9,6 +9,7 @@ extracted to a tree of ``.txt`` files (:func:`extract_tree`) that the folder mod
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from pathlib import Path
@@ -23,13 +24,17 @@ class MissingExtraError(ImportError):
     """An optional dependency is not installed; the message names the extra that brings it."""
 
 
-def _trafilatura() -> Any:
+def import_extra(module: str, purpose: str, extra: str) -> Any:
+    """Import an optional dependency, or raise :class:`MissingExtraError` saying which extra brings it."""
     try:
-        import trafilatura
+        return importlib.import_module(module)
     except ImportError:
-        raise MissingExtraError(f"HTML input needs trafilatura, which is not installed: pip install '{HTML_EXTRA}'"
+        raise MissingExtraError(f"{purpose} {module.split('.')[0]}, which is not installed: pip install '{extra}'"
                                 ) from None
-    return trafilatura
+
+
+def _trafilatura() -> Any:
+    return import_extra("trafilatura", "HTML input needs", HTML_EXTRA)
 
 
 def _inline(element: Any) -> str:

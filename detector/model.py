@@ -20,14 +20,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .features import LAYOUT_FEATURES, NgramAnalyzer, context_features, layout_features
+from .features import LAYOUT_FEATURES, NgramAnalyzer, context_features, layout_features, short_flags
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 #: The labels, in the column order of every probability matrix.
 LABELS: tuple[str, ...] = ("reporting", "promotional", "boilerplate")
-_SHORT = LAYOUT_FEATURES.index("short")
 
 
 def _texts(X: pd.DataFrame | Sequence[str]) -> list[str]:
@@ -276,7 +275,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         taken on their own: without them the context stage learns "last paragraph, so an ad" from position alone
         and would eat a clean article from its end.
         """
-        short = np.array([len(t.split()) <= 8 for t in texts], dtype=float)
+        short = short_flags(texts)
         rng = np.random.default_rng(self.random_state)
         parts, labels = [], []
         for s in doc_slices(doc_ids):
@@ -332,7 +331,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         bounds = np.cumsum([0, *(len(d) for d in docs)])
         if self.context_ is None:
             return [p1[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        short = np.array([len(t.split()) <= 8 for t in flat], dtype=float)
+        short = short_flags(flat)
         Z = np.vstack([context_features(p1[a:b], short[a:b], position=self.position)
                        for a, b in zip(bounds[:-1], bounds[1:]) if b > a])
         p2 = _fast_proba(self.context_, Z)  # one matrix for every document: stage 2 is row-wise

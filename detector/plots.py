@@ -24,14 +24,9 @@ LABEL_COLORS = {"reporting": "#4C72B0", "promotional": "#DD8452", "boilerplate":
 
 
 def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        from .htmltext import MissingExtraError
+    from .htmltext import import_extra
 
-        raise MissingExtraError(f"plots need matplotlib, which is not installed: pip install '{NOTEBOOK_EXTRA}'"
-                                ) from None
-    return plt
+    return import_extra("matplotlib.pyplot", "plots need", NOTEBOOK_EXTRA)
 
 
 def plot_pr_curves(split: EvalSplit) -> Any:

@@ -197,7 +197,7 @@ def test_an_interrupted_run_leaves_no_output_file(tmp_path, sig, status):
     time.sleep(0.5)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == status
+    assert proc.returncode == status, err.decode(errors="replace")
     assert b"interrupted after" in err and b"was not written" in err and b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no output, no temporary file
 
