@@ -122,15 +122,14 @@ class Detector:
 
     def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
         out = []
-        for i, (span, p) in enumerate(zip(spans, probs)):
-            scores = {label: float(v) for label, v in zip(LABELS, p)}
-            score = float(min(max(1.0 - p[0], 0.0), 1.0))
+        for i, (span, p) in enumerate(zip(spans, probs.tolist())):  # plain floats: no numpy scalar per value
+            score = min(max(1.0 - p[0], 0.0), 1.0)
             if score < threshold:
                 label = "reporting"
             else:
                 label = "promotional" if p[1] >= p[2] else "boilerplate"
-            out.append(Paragraph(i, span.start, span.end, text[span.start:span.end], label, score, scores,
-                                 span.kind))
+            out.append(Paragraph(i, span.start, span.end, text[span.start:span.end], label, score,
+                                 dict(zip(LABELS, p)), span.kind))
         return out
 
     def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:

@@ -26,19 +26,6 @@ _EN_WORDS = frozenset(
     "you your their which been were after about said than more".split()
 )
 
-# One pass over the text; the group that matched says what kind of token it is.
-_TOKEN_RE = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|io|co|uk|at|ch)(?:/\S*)?\b)"
-    r"|(?P<email>\b[\w.+-]+@[\w-]+\.[\w.-]+\b)"
-    r"|(?P<money>[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|Euro|EUR|USD|Dollar|dollars?)\b)"
-    r"|(?P<pct>\d[\d.,]*\s?(?:%|Prozent|percent)(?!\w))"
-    r"|(?P<num>\d[\d.,:/]*)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
-    r"|(?P<punct>\?!|!\?|>>+|\.\.\.|…|[?!:|*©@#>»→▶➤])",
-    re.UNICODE,
-)
-
-
 # Characters that split words without being visible (soft hyphen, zero-width space/joiners, word joiner, BOM),
 # HTML tags and entities left over from extraction: features ignore them (the text itself is never changed).
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -52,15 +39,46 @@ def normalize_for_features(text: str) -> str:
     return _INVISIBLE_RE.sub("", text)
 
 
+#: Punctuation that is a token of its own (everything else, e.g. ``.`` ``,`` ``(``, separates words silently).
+KEPT_PUNCT = "?!:|*©@#>»→▶➤$€£%…<«"
+# Tokens: numbers (with their separators), runs of word characters, an ASCII ellipsis, and single characters of
+# KEPT_PUNCT.
+TOKEN_PATTERN = rf"\d[\d.,:/]*|\w+|\.\.\.|[{re.escape(KEPT_PUNCT)}]"
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+# Links and e-mail addresses become one placeholder token each (``__url__``, ``__email__``). Company names such
+# as Amazon.com are not links: a bare domain counts only in lower case.
+_LINK_RE = re.compile(
+    r"(?P<email>\b[\w.+-]+@[\w-]+\.[\w.-]+\b)"
+    r"|(?P<url>(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|io|co|uk|at|ch)(?:/\S*)?\b)")
+#: What any text with a link or address contains (a fast first check before _LINK_RE).
+LINK_HINT_RE = re.compile(r"@|://|www\.|\.(?:com?|de|net|org|io|uk|at|ch)")
+
+
+def mark_links(text: str) -> str:
+    """``text`` with every link and e-mail address replaced by its placeholder token."""
+    if not LINK_HINT_RE.search(text):
+        return text
+    return _LINK_RE.sub(lambda m: f" __{m.lastgroup}__ ", text)
+
+
+#: Start and end markers of a paragraph's token sequence.
+BOS, EOS = "__bos__", "__eos__"
+NUM = "__num__"
+MONEY = "__money__"  # any currency sign
+_CURRENCIES = frozenset("$€£")
+_UMLAUTS = frozenset("äöüß")
+
+
+def _is_german(de: int, en: int, umlaut: bool) -> bool:
+    return de > en or (de == en and umlaut)
+
+
 def guess_language(text: str) -> str:
     """``de`` or ``en`` from function words (and umlauts as a tie-breaker); English when in doubt."""
-    de = en = 0
-    for w in re.findall(r"[^\W\d_]+", text[:2000].lower()):
-        de += w in _DE_WORDS
-        en += w in _EN_WORDS
-    if de == en:
-        return "de" if re.search(r"[äöüß]", text[:2000], re.I) else "en"
-    return "de" if de > en else "en"
+    words = _TOKEN_RE.findall(text[:2000].lower())
+    de = sum(map(_DE_WORDS.__contains__, words))
+    en = sum(map(_EN_WORDS.__contains__, words))
+    return "de" if _is_german(de, en, de == en and not _UMLAUTS.isdisjoint(text[:2000].lower())) else "en"
 
 
 @lru_cache(maxsize=200_000)
@@ -68,23 +86,34 @@ def _stem(word: str, lang: str) -> str:
     return _STEMMERS[lang].stem(word)
 
 
-def tokenize(text: str, lang: str | None = None) -> list[str]:
-    """Normalised tokens: stemmed lower-case words, ``__url__``/``__num__``-style placeholders, key punctuation.
+def normalize_token(raw: str, lang: str) -> str | None:
+    """The feature token of one lower-case raw token: a stem, ``__num__``, punctuation, or None (dropped)."""
+    if raw.isalpha():
+        return _stem(raw, lang)
+    if raw[0].isdecimal():
+        return NUM
+    if raw in _CURRENCIES:
+        return MONEY
+    return raw if raw.strip("_") else None  # punctuation, ``q4``-like words, placeholders; not bare underscores
 
-    The paragraph's start and end are marked (``__bos__``, ``__eos__``) so that bigrams see how it opens and ends.
+
+def tokenize(text: str, lang: str | None = None) -> list[str]:
+    """Normalised tokens of a paragraph: stemmed lower-case words, ``__num__`` for numbers, key punctuation.
+
+    The paragraph's language (for the stemmer) is guessed from its own words unless given. Its start and end
+    are marked (``__bos__``, ``__eos__``) so that bigrams see how it opens and ends.
     """
-    text = normalize_for_features(text)
-    lang = lang or guess_language(text)
-    out = ["__bos__"]
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "word":
-            out.append(_stem(m.group().lower(), lang))
-        elif kind == "punct":
-            out.append(m.group())
-        else:
-            out.append(f"__{kind}__")
-    out.append("__eos__")
+    raw = _TOKEN_RE.findall(mark_links(normalize_for_features(text)).lower())
+    if lang is None:
+        de = sum(map(_DE_WORDS.__contains__, raw))
+        en = sum(map(_EN_WORDS.__contains__, raw))
+        lang = "de" if _is_german(de, en, de == en and any(not _UMLAUTS.isdisjoint(t) for t in raw)) else "en"
+    out = [BOS]
+    for t in raw:
+        n = normalize_token(t, lang)
+        if n is not None:
+            out.append(n)
+    out.append(EOS)
     return out
 
 
@@ -122,8 +151,8 @@ SHORT_WORDS = 8
 
 def short_flags(texts: Sequence[str]) -> np.ndarray:
     """1.0 for each short unit (:data:`SHORT_WORDS` words or fewer), else 0.0 — the ``short`` input of
-    :func:`context_features`."""
-    return np.array([len(t.split()) <= SHORT_WORDS for t in texts], dtype=float)
+    :func:`context_features` (the ``short`` column of :func:`layout_matrix`)."""
+    return layout_matrix(texts)[:, SHORT_COLUMN]
 
 
 #: Names of the layout features, in the order of :func:`layout_features`.
@@ -132,56 +161,216 @@ LAYOUT_FEATURES: tuple[str, ...] = (
     "ends_exclaim", "ends_ellipsis", "ends_arrows", "upper_ratio", "digit_ratio", "has_url", "has_email",
     "has_phone", "exclaims", "questions", "bullet_start", "title_case", "only_questions", "sentences",
 )
+SHORT_COLUMN = LAYOUT_FEATURES.index("short")
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")
-# Sentence ends: runs of . ! ? … followed by a space, a quote or the end (not 3.5 or z.B.).
-_SENT_END_RE = re.compile(r"[.!?…]+(?=[\s\"“”»)]|$)")
-_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
-_DIGIT_RE = re.compile(r"\d")
+#: Separator of paragraphs in a batch's joined text (never part of a token or of a layout pattern's match).
+SEP = "\x00"
+
+
+def join_for_features(texts: Sequence[str]) -> str:
+    """The texts as the features see them (:func:`normalize_for_features`), joined by :data:`SEP`.
+
+    Every batch feature (tokens, layout) is computed in one pass over this one string rather than per text.
+    """
+    parts = []
+    for t in texts:
+        if "&" in t or "<" in t:
+            t = html.unescape(_TAG_RE.sub(" ", t))
+        if SEP in t:  # a NUL inside a text would split it; as a token it is dropped anyway
+            t = t.replace(SEP, " ")
+        parts.append(t)
+    joined = SEP.join(parts)
+    return _INVISIBLE_RE.sub("", joined) if _INVISIBLE_RE.search(joined) else joined
+
+
+# Character classes by code point, one byte each: bits for space (str.isspace), letter (str.isalpha), upper case
+# (str.isupper) and decimal digit (str.isdecimal); code points from U+3001 on (CJK and beyond) count as letters.
+# A second table numbers the characters the layout looks for one by one.
+_SPACE, _LETTER, _UPPER, _DIGIT = 1, 2, 4, 8
+_CP_LIMIT = 0x3001
+_SENT_ENDS = ".!?…"  # ids 1-4
+_AFTER_SENT = "\"“”»)"  # ids 5-9: what may follow a sentence end, besides spaces and the end
+_S = {c: i + 1 for i, c in enumerate(_SENT_ENDS + _AFTER_SENT + "\x00:>\n@+(0_→▶➤-*•·–▪►✓'«")}
+
+
+@lru_cache(maxsize=1)
+def _char_tables() -> tuple[np.ndarray, np.ndarray]:
+    classes = np.full(0x110000, _LETTER, dtype=np.uint8)
+    classes[:_CP_LIMIT] = [(c.isspace() * _SPACE) | (c.isalpha() * _LETTER) | (c.isupper() * _UPPER)
+                           | (c.isdecimal() * _DIGIT) for c in map(chr, range(_CP_LIMIT))]
+    classes[0] = _SPACE  # the separator of joined texts
+    symbols = np.zeros(0x110000, dtype=np.uint8)
+    for c, i in _S.items():
+        symbols[ord(c)] = i
+    return classes, symbols
+
+
+def _ids(chars: str) -> np.ndarray:
+    """A lookup table over symbol ids: True for ``chars``."""
+    table = np.zeros(len(_S) + 1, dtype=bool)
+    table[[_S[c] for c in chars]] = True
+    return table
+
+
+_END_CHARS = _ids(_SENT_END)
+_ARROWS = _ids("»→▶➤")
+_BULLETS = _ids("-*•·–▪►✓")
+# What a link must contain somewhere: found fast, then the texts holding it are checked with _URL_RE.
+_URL_HINT_RE = re.compile(r"https?://|www\.|\.(?:com|de|net|org|io)\b")
+
+
+def _flag_texts(pattern: re.Pattern[str], joined: str, starts: np.ndarray, ends: np.ndarray,
+                candidates: np.ndarray) -> np.ndarray:
+    """1.0 for each candidate text (``joined[starts[i]:ends[i]]``) in which ``pattern`` matches."""
+    out = np.zeros(len(starts))
+    for i in np.flatnonzero(candidates).tolist():
+        if pattern.search(joined, int(starts[i]), int(ends[i])):
+            out[i] = 1.0
+    return out
+
+
+def _texts_at(positions: np.ndarray | list[int], starts: np.ndarray) -> np.ndarray:
+    """Which texts (by their ``starts``) hold any of the character ``positions``."""
+    out = np.zeros(len(starts), dtype=bool)
+    if len(positions):
+        out[np.searchsorted(starts, positions, side="right") - 1] = True
+    return out
+
+
+def _phone_starts(sym: np.ndarray, cls: np.ndarray) -> np.ndarray:
+    """Positions where _PHONE_RE could start a match: ``+`` or ``(0`` or a word-initial ``0``, then a digit."""
+    size = sym.size
+    digit_at = lambda pos: (pos < size) & ((cls[np.minimum(pos, size - 1)] & _DIGIT) > 0)  # noqa: E731
+    plus = np.flatnonzero(sym == _S["+"])
+    paren = np.flatnonzero(sym == _S["("])
+    paren = paren[(paren + 2 < size) & (sym[np.minimum(paren + 1, size - 1)] == _S["0"]) & digit_at(paren + 2)]
+    zero = np.flatnonzero(sym == _S["0"])
+    prev = cls[np.maximum(zero - 1, 0)]
+    word_before = (zero > 0) & (((prev & (_LETTER | _DIGIT)) > 0) | (sym[np.maximum(zero - 1, 0)] == _S["_"]))
+    return np.concatenate([plus[digit_at(plus + 1)], paren, zero[digit_at(zero + 1) & ~word_before]])
+
+
+def _edges(joined: str, starts: np.ndarray, ends: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last visible character of each text (``first > last`` where there is none)."""
+    size = space.size
+    first, last = starts.copy(), ends - 1
+    inside = first < ends
+    pad = inside & space[np.minimum(first, size - 1)] | inside & space[np.clip(last, 0, size - 1)]
+    for i in np.flatnonzero(pad).tolist():  # surrounding whitespace is rare: look at those texts one by one
+        a, b = int(starts[i]), int(ends[i])
+        seg = joined[a:b]
+        first[i] = a + len(seg) - len(seg.lstrip())
+        last[i] = a + len(seg.rstrip()) - 1
+    return first, last
+
+
+def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray:
+    """Shape of each text (rows) by :data:`LAYOUT_FEATURES` (columns): length, how it ends, capitals, digits,
+    links, contact data, sentences. ``joined`` is :func:`join_for_features` of ``texts`` if already at hand.
+
+    Computed for the whole batch at once over the code points of the joined text; every figure is of the text
+    with surrounding whitespace stripped.
+    """
+    n = len(texts)
+    if joined is None:
+        joined = join_for_features(texts)
+    if not joined:  # no texts, or one empty text
+        return _empty_layout(n)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    size = cp.size
+    classes, symbols = _char_tables()
+    cls, sym = classes[cp], symbols[cp]
+    seps = np.flatnonzero(sym == _S[SEP])
+    starts = np.concatenate([[0], seps + 1])
+    ends = np.concatenate([seps, [size]])
+    space = (cls & _SPACE) > 0
+    first, last = _edges(joined, starts, ends, space)
+    has = last >= first
+    n_chars = np.where(has, last - first + 1, 0)
+
+    word_start = ~space
+    word_start[1:] &= space[:-1]
+    sent = (sym - 1) < len(_SENT_ENDS)  # unsigned: id 0 wraps round to 255
+    run_end = sent.copy()
+    run_end[:-1] &= ~sent[1:]
+    sent_end = run_end
+    sent_end[:-1] &= space[1:] | ((sym[1:] - (1 + len(_SENT_ENDS))) < len(_AFTER_SENT))  # or the end
+    # sentence ends whose run of end characters holds a question mark
+    run_start = sent.copy()
+    run_start[1:] &= ~sent[:-1]
+    ends_at = np.flatnonzero(sent_end)
+    starts_at = np.flatnonzero(run_start)
+    run_from = starts_at[np.searchsorted(starts_at, ends_at, side="right") - 1]
+    q_pos = np.flatnonzero(sym == _S["?"])
+    q_end_pos = ends_at[np.searchsorted(q_pos, ends_at, side="right") > np.searchsorted(q_pos, run_from)]
+
+    idx = np.minimum(starts, size - 1)
+
+    def per_text(mask: np.ndarray) -> np.ndarray:
+        out = np.add.reduceat(mask, idx, dtype=np.int64)
+        out[~has] = 0
+        return out
+
+    def sparse_per_text(positions: np.ndarray) -> np.ndarray:
+        return np.bincount(np.searchsorted(starts, positions, side="right") - 1, minlength=n)
+
+    letters = per_text((cls & _LETTER) > 0)
+    upper = per_text((cls & _UPPER) > 0)
+    digits = per_text((cls & _DIGIT) > 0)
+    n_words = per_text(word_start)
+    caps = per_text(word_start & ((cls & _UPPER) > 0))
+    exclaims = sparse_per_text(np.flatnonzero(sym == _S["!"]))
+    questions = sparse_per_text(np.flatnonzero(sym == _S["?"]))
+    n_ends = sparse_per_text(ends_at)
+    q_ends = sparse_per_text(q_end_pos)
+    nl_pos = np.flatnonzero(sym == _S["\n"])
+    inner_nl = np.searchsorted(nl_pos, last) > np.searchsorted(nl_pos, first)
+
+    def at(offset: int) -> np.ndarray:  # symbol id ``offset`` characters before the last visible one (0 if none)
+        pos = last - offset
+        return np.where(has & (pos >= first), sym[np.clip(pos, 0, size - 1)], 0)
+
+    c1, c2, c3 = at(0), at(1), at(2)
+    first_c = np.where(has, sym[np.clip(first, 0, size - 1)], 0)
+    sid = _S.__getitem__
+    return np.column_stack([
+        np.log1p(n_chars) / 8.0,
+        np.log1p(n_words) / 6.0,
+        has & inner_nl,
+        n_words <= SHORT_WORDS,
+        ~_END_CHARS[c1],
+        c1 == sid(":"),
+        (c1 == sid("?")) | ((c1 == sid("!")) & (c2 == sid("?"))),
+        c1 == sid("!"),
+        ((c1 == sid(".")) & (c2 == sid(".")) & (c3 == sid("."))) | (c1 == sid("…")),
+        ((c1 == sid(">")) & (c2 == sid(">"))) | _ARROWS[c1],
+        upper / np.maximum(letters, 1),
+        np.minimum(digits / np.maximum(n_chars, 1) * 5.0, 1.0),
+        _flag_texts(_URL_RE, joined, starts, ends,
+                    _texts_at([m.start() for m in _URL_HINT_RE.finditer(joined)], starts)),
+        _flag_texts(_EMAIL_RE, joined, starts, ends, _texts_at(np.flatnonzero(sym == sid("@")), starts)),
+        _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(_phone_starts(sym, cls), starts)),
+        np.minimum(exclaims, 3) / 3.0,
+        np.minimum(questions, 3) / 3.0,
+        has & _BULLETS[first_c],
+        caps / np.maximum(n_words, 1),
+        (n_ends > 0) & (q_ends == n_ends),
+        np.minimum(n_ends, 5) / 5.0,
+    ]).astype(np.float64)
+
+
+def _empty_layout(n: int) -> np.ndarray:
+    """Layout rows of ``n`` texts with no visible character."""
+    row = np.zeros(len(LAYOUT_FEATURES))
+    row[LAYOUT_FEATURES.index("short")] = 1.0
+    row[LAYOUT_FEATURES.index("no_end_punct")] = 1.0
+    return np.tile(row, (n, 1))
 
 
 def layout_features(text: str) -> list[float]:
-    """Shape of a paragraph: length, how it ends, capitals, digits, links, contact data."""
-    return list(_layout(text))
-
-
-@lru_cache(maxsize=32768)
-def _layout(text: str) -> tuple[float, ...]:
-    stripped = normalize_for_features(text).strip()
-    n_chars = len(stripped)
-    words = stripped.split()
-    n_words = len(words)
-    letters = len(_LETTER_RE.findall(stripped)) or 1
-    upper = len(_UPPER_RE.findall(stripped))
-    digits = len(_DIGIT_RE.findall(stripped))
-    last = stripped[-1:] or " "
-    tail = stripped[-3:]
-    caps = sum(1 for w in words if w[:1].isupper())
-    ends = _SENT_END_RE.findall(stripped)
-    return (
-        math.log1p(n_chars) / 8.0,
-        math.log1p(n_words) / 6.0,
-        float("\n" in stripped),
-        float(n_words <= SHORT_WORDS),
-        float(last not in _SENT_END),
-        float(last == ":"),
-        float(last == "?" or tail.endswith("?!")),
-        float(last == "!"),
-        float(tail == "..." or last == "…"),
-        float(tail.endswith(">>") or last in "»→▶➤"),
-        upper / letters,
-        min(digits / max(n_chars, 1) * 5.0, 1.0),
-        float(bool(_URL_RE.search(stripped))),
-        float(bool(_EMAIL_RE.search(stripped))),
-        float(bool(_PHONE_RE.search(stripped))),
-        min(stripped.count("!"), 3) / 3.0,
-        min(stripped.count("?"), 3) / 3.0,
-        float(stripped[:1] in "-*•·–▪►✓"),
-        caps / n_words if n_words else 0.0,
-        float(bool(ends) and all("?" in e for e in ends)),
-        min(len(ends), 5) / 5.0,
-    )
+    """:func:`layout_matrix` of one text, as a list."""
+    return layout_matrix([text])[0].tolist()
 
 
 #: Names of the context features, in the order of :func:`context_features`.
@@ -212,48 +401,72 @@ def context_feature_names(position: bool = False) -> list[str]:
     return [n for n, keep in zip(CONTEXT_FEATURES, _RELATIONAL) if position or keep]
 
 
-def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = False) -> np.ndarray:
-    """Context features of every unit of one document.
+def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = False,
+                     lengths: Sequence[int] | None = None) -> np.ndarray:
+    """Context features of every unit of one document, or of several documents one after another.
 
     ``probs`` holds the paragraph-alone probabilities (rows: units in order; columns: reporting, promotional,
-    boilerplate); ``short`` flags short units (headings, one-liners). Returns one row per unit; the pure position
-    features (:data:`POSITION_FEATURES`) only with ``position=True``.
+    boilerplate); ``short`` flags short units (headings, one-liners); ``lengths`` gives the number of units of
+    each document when the rows hold several (default: one document). Returns one row per unit; the pure
+    position features (:data:`POSITION_FEATURES`) only with ``position=True``. Neighbours never cross documents.
     """
     n = probs.shape[0]
     if n == 0:
         return np.zeros((0, len(context_feature_names(position))))
+    lengths = np.asarray([n] if lengths is None else lengths, dtype=np.int64)
+    lengths = lengths[lengths > 0]
+    doc_start = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    doc_len = np.repeat(lengths, lengths)
+    idx = np.arange(n)
+    pos = idx - doc_start
+    from_end = doc_len - 1 - pos
     promo, boiler = probs[:, 1], probs[:, 2]
     nonrep = 1.0 - probs[:, 0]
     rep = nonrep < 0.5
-    pad = np.zeros(2)
-    promo_p = np.concatenate([pad, promo, pad])
-    boiler_p = np.concatenate([pad, boiler, pad])
-    nonrep_p = np.concatenate([pad, nonrep, pad])
-    idx = np.arange(n) + 2
-    # suffix/prefix maxima and counts, excluding the unit itself
-    max_after = np.concatenate([np.maximum.accumulate(nonrep[::-1])[::-1][1:], [0.0]])
-    max_before = np.concatenate([[0.0], np.maximum.accumulate(nonrep)[:-1]])
-    rep_after = np.concatenate([np.cumsum(rep[::-1])[::-1][1:], [0]])
-    rep_before = np.concatenate([[0], np.cumsum(rep)[:-1]])
-    run_after = np.zeros(n)
-    run_before = np.zeros(n)
-    for i in range(n - 2, -1, -1):
-        run_after[i] = run_after[i + 1] + 1 if nonrep[i + 1] >= 0.5 else 0
-    for i in range(1, n):
-        run_before[i] = run_before[i - 1] + 1 if nonrep[i - 1] >= 0.5 else 0
-    pos = np.arange(n)
-    from_end = n - 1 - pos
-    next_nonrep = nonrep_p[idx + 1]
-    next_promo = promo_p[idx + 1]
+
+    def shifted(values: np.ndarray, k: int) -> np.ndarray:
+        """values[i + k] where that unit is in the same document, else 0."""
+        out = np.zeros(n)
+        if k > 0:
+            ok = from_end >= k
+            out[ok] = values[idx[ok] + k]
+        else:
+            ok = pos >= -k
+            out[ok] = values[idx[ok] + k]
+        return out
+
+    # maxima of nonrep after / before each unit within its document: offset each document above the ones
+    # accumulated before it, so a running maximum never carries over a document boundary
+    doc_no = np.repeat(np.arange(lengths.size), lengths).astype(np.float64)
+    incl_after = np.maximum.accumulate((nonrep + 2.0 * (doc_no.max() - doc_no))[::-1])[::-1]
+    incl_after -= 2.0 * (doc_no.max() - doc_no)
+    incl_before = np.maximum.accumulate(nonrep + 2.0 * doc_no) - 2.0 * doc_no
+    max_after = shifted(incl_after, 1)
+    max_before = shifted(incl_before, -1)
+    rep_cum = np.concatenate([[0], np.cumsum(rep)])
+    doc_end = doc_start + doc_len
+    rep_after = rep_cum[doc_end] - rep_cum[idx + 1]
+    rep_before = rep_cum[idx] - rep_cum[doc_start]
+    # lengths of the runs of non-reporting units that start right after / end right before each unit
+    stop = np.where(~rep, n, idx)  # first reporting unit at or after i ...
+    next_rep = np.minimum(np.minimum.accumulate(stop[::-1])[::-1], doc_end)  # ... within the document
+    streak_fwd = next_rep - idx  # non-reporting units from i on
+    start = np.where(~rep, -1, idx)
+    prev_rep = np.maximum(np.maximum.accumulate(start), doc_start - 1)
+    streak_back = idx - prev_rep  # non-reporting units up to i
+    run_after = shifted(streak_fwd.astype(np.float64), 1)
+    run_before = shifted(streak_back.astype(np.float64), -1)
+    next_nonrep = shifted(nonrep, 1)
+    next_promo = shifted(promo, 1)
     cols = [
         _logit(promo), _logit(boiler), _logit(nonrep),
-        promo_p[idx - 1], boiler_p[idx - 1], next_promo, boiler_p[idx + 1],
-        nonrep_p[idx - 2], nonrep_p[idx + 2], (pos > 0).astype(float), (from_end > 0).astype(float),
+        shifted(promo, -1), shifted(boiler, -1), next_promo, shifted(boiler, 1),
+        shifted(nonrep, -2), shifted(nonrep, 2), (pos > 0).astype(float), (from_end > 0).astype(float),
         max_after, max_before, np.log1p(rep_after), np.log1p(rep_before),
         np.minimum(run_after, 4) / 4, np.minimum(run_before, 4) / 4,
-        pos / max(n - 1, 1), (pos == 0).astype(float), (from_end == 0).astype(float),
+        pos / np.maximum(doc_len - 1, 1), (pos == 0).astype(float), (from_end == 0).astype(float),
         np.minimum(from_end, 5) / 5, np.minimum(pos, 5) / 5,
-        short, short * next_nonrep, short * next_promo, np.full(n, math.log1p(n) / 4),
+        short, short * next_nonrep, short * next_promo, np.log1p(doc_len) / 4,
     ]
     out = np.column_stack(cols).astype(float)
     return out if position else out[:, _RELATIONAL]

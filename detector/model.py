@@ -20,7 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .features import LAYOUT_FEATURES, NgramAnalyzer, context_features, layout_features, short_flags
+from .features import LAYOUT_FEATURES, SHORT_COLUMN, NgramAnalyzer, context_features, join_for_features, layout_matrix, short_flags
+from .vectorize import NgramIndex
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -106,35 +107,17 @@ def _fast_proba(clf: LogisticRegression, Z: np.ndarray | sp.spmatrix) -> np.ndar
     return scorer.proba(np.asarray(Z @ scorer.weights, dtype=np.float64))
 
 
-def _tfidf_fast(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix | None:
-    """``vec.transform(texts)`` for a fitted analyzer-callable tf-idf vectorizer; None if its settings differ."""
-    if not callable(vec.analyzer) or vec.binary or not vec.use_idf or vec.norm not in ("l2", None):
-        return None
-    vocab = vec.vocabulary_
-    lookup = vocab.get
-    cols: list[int] = []
-    lengths = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        found = [j for j in map(lookup, vec.analyzer(text)) if j is not None]
-        cols.extend(found)
-        lengths[i] = len(found)
-    # count (row, column) pairs in one sort: the keys come out in CSR order, columns sorted within each row
-    n_cols = len(vocab)
-    keys, counts = np.unique(np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * n_cols
-                             + np.array(cols, dtype=np.int64), return_counts=True)
-    rows, idx = np.divmod(keys, n_cols)
-    ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=len(texts)), out=ptr[1:])
-    data = counts.astype(np.float64)
-    if vec.sublinear_tf:
-        np.log(data, out=data)
-        data += 1.0
-    data *= vec.idf_[idx]
-    if vec.norm == "l2" and data.size:
-        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
-        norms[norms == 0.0] = 1.0
-        data /= norms[rows]
-    return sp.csr_matrix((data, idx, ptr), shape=(len(texts), n_cols))
+_INDEXES: weakref.WeakKeyDictionary[TfidfVectorizer, NgramIndex] = weakref.WeakKeyDictionary()
+
+
+def _ngram_index(vec: TfidfVectorizer) -> NgramIndex | None:
+    """The cached batch index of a fitted vectorizer; None where it cannot reproduce ``vec.transform``."""
+    index = _INDEXES.get(vec)
+    if index is None or index.fitted_idf is not vec.idf_:
+        if not NgramIndex.supports(vec):
+            return None
+        index = _INDEXES[vec] = NgramIndex(vec)
+    return index
 
 
 class ParagraphClassifier(ClassifierMixin, BaseEstimator):
@@ -151,8 +134,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.tol = tol
 
     def _layout(self, texts: list[str]) -> sp.csr_matrix:
-        return sp.csr_matrix(np.array([layout_features(t) for t in texts]).reshape(len(texts), -1)
-                             * self.layout_weight)
+        return sp.csr_matrix(layout_matrix(texts) * self.layout_weight)
 
     def _design(self, texts: list[str]) -> sp.csr_matrix:
         return sp.hstack([self.vectorizer_.transform(texts), self._layout(texts)], format="csr")
@@ -173,19 +155,22 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:
-        texts = _texts(X)
+        return self.predict_proba_layout(_texts(X))[0]
+
+    def predict_proba_layout(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities of ``texts`` and their (unweighted) :func:`~detector.features.layout_matrix`."""
         if not texts:
-            return np.zeros((0, len(LABELS)))
+            return np.zeros((0, len(LABELS))), np.zeros((0, len(LAYOUT_FEATURES)))
         scorer = _scorer(self.clf_)
-        words = _tfidf_fast(self.vectorizer_, texts) if scorer is not None else None
-        if words is None:
-            return _full_proba(self.clf_, self._design(texts))
-        n_words = words.shape[1]
-        layout = np.array([layout_features(t) for t in texts], dtype=np.float64).reshape(len(texts), -1)
-        if n_words + layout.shape[1] != scorer.weights.shape[0]:  # features changed since fit: sklearn's error
-            return _full_proba(self.clf_, self._design(texts))
-        decision = words @ scorer.weights[:n_words] + (layout * self.layout_weight) @ scorer.weights[n_words:]
-        return scorer.proba(np.asarray(decision))
+        index = _ngram_index(self.vectorizer_) if scorer is not None else None
+        if index is None or index.n_features + len(LAYOUT_FEATURES) != scorer.weights.shape[0]:
+            return _full_proba(self.clf_, self._design(texts)), layout_matrix(texts)  # scikit-learn's own path
+        joined = join_for_features(texts)  # one pass over the batch's text for both kinds of features
+        layout = layout_matrix(texts, joined)
+        n_words = index.n_features
+        decision = index.decision(texts, scorer.weights[:n_words], joined)
+        decision += (layout * self.layout_weight) @ scorer.weights[n_words:]
+        return scorer.proba(decision), layout
 
     def predict(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -327,13 +312,11 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         flat = [t for d in docs for t in d]
         if not flat:
             return [np.zeros((0, len(LABELS))) for _ in docs]
-        p1 = self.paragraph_.predict_proba(flat)
+        p1, layout = self.paragraph_.predict_proba_layout(flat)
         bounds = np.cumsum([0, *(len(d) for d in docs)])
         if self.context_ is None:
             return [p1[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        short = short_flags(flat)
-        Z = np.vstack([context_features(p1[a:b], short[a:b], position=self.position)
-                       for a, b in zip(bounds[:-1], bounds[1:]) if b > a])
+        Z = context_features(p1, layout[:, SHORT_COLUMN], position=self.position, lengths=np.diff(bounds))
         p2 = _fast_proba(self.context_, Z)  # one matrix for every document: stage 2 is row-wise
         return [p2[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 

@@ -59,14 +59,14 @@ def reference_stage1(paragraph, texts: list[str]) -> np.ndarray:
 
 def reference_docs(model, docs: list[list[str]]) -> list[np.ndarray]:
     """Both stages through scikit-learn, one document at a time."""
-    from detector.features import context_features
+    from detector.features import context_features, short_flags
     from detector.model import LABELS
 
     out = []
     for d in docs:
         p = reference_stage1(model.paragraph_, d)
         if model.context_ is not None:
-            short = np.array([len(t.split()) <= 8 for t in d], dtype=float)
+            short = short_flags(d)
             proba = model.context_.predict_proba(context_features(p, short, position=model.position))
             p = np.zeros((len(d), len(LABELS)))
             p[:, model.context_.classes_] = proba
@@ -88,15 +88,72 @@ def test_stage1_equals_sklearn_on_the_corpus(trained, corpus):
     np.testing.assert_allclose(fast.sum(axis=1), 1.0, atol=1e-12)
 
 
-def test_tfidf_equals_the_vectorizer(trained, corpus):
-    from detector.model import _tfidf_fast
+#: Texts at the edges of tokenization: empty, NUL, markup, invisible characters, a language tie, numbers.
+EDGE_TEXTS = ["", "   ", "zzzz qqqq", "a\x00b", "Kurs &amp; <b>Ziel</b>", "soft\u00adhy\u200bphen", "Öl und the",
+              "__bos__ __eos__", "Q4 2026: $5.30 (+12 %) >> Hier!", "İstanbul ΣΊΣΥΦΟΣ", "\ud800 lone surrogate"]
 
-    texts = [*corpus["text"].tolist()[:500], "", "   ", "zzzz qqqq"]  # empty rows and unknown words too
+
+def test_tfidf_equals_the_vectorizer(trained, corpus):
+    from detector.vectorize import NgramIndex
+
+    texts = [*corpus["text"].tolist()[:500], *EDGE_TEXTS]
     vec = trained.paragraph_.vectorizer_
-    fast, ref = _tfidf_fast(vec, texts), vec.transform(texts)
+    fast, ref = NgramIndex(vec).transform(texts), vec.transform(texts)
     assert fast.shape == ref.shape
     assert abs(fast - ref).max() < TOLERANCE
-    assert fast[-3:].nnz == 0
+    assert fast[500:502].nnz == 0
+
+
+def test_a_full_token_cache_starts_over_with_the_same_results(trained, corpus, monkeypatch):
+    from detector import vectorize
+
+    texts = corpus["text"].tolist()[:300]
+    index = vectorize.NgramIndex(trained.paragraph_.vectorizer_)
+    before = index.transform(texts)
+    full = index.raw
+    monkeypatch.setattr(vectorize, "MAX_CACHED_TOKENS", 50)
+    assert len(full) > 50
+    after = index.transform(texts)
+    assert index.raw is not full  # rebuilt from scratch for this batch
+    assert abs(after - before).max() == 0
+
+
+def test_the_integer_hash_table_finds_every_key_and_nothing_else():
+    from detector.vectorize import _IntTable
+
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(0, 2**40, 5000))
+    keys = np.concatenate([keys, keys[:50] + (1 << 41)])  # more keys that share low bits
+    table = _IntTable(keys, np.arange(keys.size))
+    assert np.array_equal(table.get(keys), np.arange(keys.size))
+    others = np.setdiff1d(rng.integers(0, 2**42, 5000), keys)
+    assert np.all(table.get(others) == -1)
+    assert _IntTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).get(keys[:3]).tolist() == [-1] * 3
+
+
+def test_layout_of_a_batch_is_the_layout_of_each_text(corpus):
+    from detector.features import layout_matrix
+
+    texts = [*corpus["text"].tolist()[:300], *EDGE_TEXTS, "  Wait...  ", "Go on >>", "\n• one\n• two\n"]
+    together = layout_matrix(texts)
+    alone = np.vstack([layout_matrix([t]) for t in texts])
+    assert np.array_equal(together, alone)
+
+
+@pytest.mark.parametrize("text, feature, value", [
+    ("Is it? Yes.", "only_questions", 0.0), ("Buy now? Really?!", "only_questions", 1.0),
+    ("Call +49 69 1234 5678", "has_phone", 1.0), ("Revenue rose 0.5% to 2026", "has_phone", 0.0),
+    ("Amazon.com rose", "has_url", 0.0), ("see www.example.com today", "has_url", 1.0),
+    ("mail ir@example.de", "has_email", 1.0), ("Hier weiterlesen >>", "ends_arrows", 1.0),
+    ("Read more…", "ends_ellipsis", 1.0), ("Lead-in:", "ends_colon", 1.0),
+    ("  • item one  ", "bullet_start", 1.0), ("line one\nline two", "multi_line", 1.0),
+    ("One two three four five six seven eight", "short", 1.0), ("One two three four five six seven eight nine",
+                                                                "short", 0.0),
+])
+def test_layout_features_read_as_named(text, feature, value):
+    from detector.features import LAYOUT_FEATURES, layout_features
+
+    assert layout_features(text)[LAYOUT_FEATURES.index(feature)] == value
 
 
 def test_two_stages_equal_sklearn_on_every_article(trained, corpus):
@@ -146,12 +203,12 @@ def test_a_binary_model_uses_the_expit_branch(corpus):
 
 
 def test_settings_the_fast_path_does_not_know_fall_back_to_sklearn(trained, corpus):
-    from detector.model import _tfidf_fast
+    from detector.model import _ngram_index
 
     other = copy.deepcopy(trained.paragraph_)
     other.vectorizer_.set_params(norm="l1")
     texts = corpus["text"].tolist()[:300]
-    assert _tfidf_fast(other.vectorizer_, texts) is None
+    assert _ngram_index(other.vectorizer_) is None
     assert np.abs(other.predict_proba(texts) - reference_stage1(other, texts)).max() < TOLERANCE
 
 

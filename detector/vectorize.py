@@ -1,0 +1,224 @@
+"""Batch tf-idf of word n-grams: scikit-learn's ``TfidfVectorizer.transform`` for finpromo's analyzer, fast.
+
+:class:`NgramIndex` compiles a fitted vectorizer (analyzer :class:`~detector.features.NgramAnalyzer`) into
+integer tables. A batch of texts is then tokenized by one regular-expression pass over the joined text, each raw
+token is looked up once in a cache (raw token -> its stem ids in either language), and the per-text languages,
+n-gram ids, counts and tf-idf weights are computed with numpy over the whole batch. The result equals
+``vectorizer.transform(texts)`` (``tests/test_speed.py`` checks it on the corpus).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+import re
+
+from .features import (_DE_WORDS, _EN_WORDS, _UMLAUTS, BOS, EOS, LINK_HINT_RE, SEP, TOKEN_PATTERN, NgramAnalyzer,
+                       join_for_features, mark_links, normalize_token)
+
+# Token ids with a meaning of their own; feature tokens are 0, 1, 2, ...
+_UNKNOWN = -1  # a token, but no feature: breaks the bigrams through it
+_DROPPED = -2  # not a token at all (silent punctuation)
+_BREAK = -3  # the separator between two texts
+# The tokens of features._TOKEN_RE, and the separator of joined texts.
+_BATCH_TOKEN_RE = re.compile(f"{TOKEN_PATTERN}|{SEP}")
+#: The raw-token cache is dropped and rebuilt when it grows past this many entries.
+MAX_CACHED_TOKENS = 1_000_000
+
+
+def _mark_links_joined(joined: str) -> str:
+    """:func:`~detector.features.mark_links` of each text of a joined batch (only texts with a hint are split)."""
+    hits = [m.start() for m in LINK_HINT_RE.finditer(joined)]
+    if not hits:
+        return joined
+    parts = joined.split(SEP)
+    starts = np.cumsum([0, *(len(p) + 1 for p in parts[:-1])])
+    for i in np.unique(np.searchsorted(starts, hits, side="right") - 1).tolist():
+        parts[i] = mark_links(parts[i])
+    return SEP.join(parts)
+
+
+class _RawTokens(dict):
+    """Raw token -> row of the token tables; a miss computes the row (stems in both languages) once."""
+
+    def __init__(self, index: NgramIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.rows: list[tuple[int, int, int, int, int]] = []
+        self.tables: np.ndarray = np.zeros((0, 5), dtype=np.int64)
+        self[SEP] = len(self.rows)
+        self.rows.append((_BREAK, _BREAK, 0, 0, 0))
+
+    def __missing__(self, raw: str) -> int:
+        ids = self.index.token_ids
+        row = []
+        for lang in ("de", "en"):
+            tok = normalize_token(raw, lang)
+            row.append(_DROPPED if tok is None else ids.get(tok, _UNKNOWN))
+        row += [raw in _DE_WORDS, raw in _EN_WORDS, not _UMLAUTS.isdisjoint(raw)]
+        self[raw] = len(self.rows)
+        self.rows.append(tuple(row))  # type: ignore[arg-type]
+        return self[raw]
+
+    def table(self) -> np.ndarray:
+        """Rows as an array (columns: id if German, id if English, German word, English word, umlaut)."""
+        if self.tables.shape[0] != len(self.rows):
+            self.tables = np.array(self.rows, dtype=np.int64).reshape(-1, 5)
+        return self.tables
+
+
+class _IntTable:
+    """A hash table from non-negative int64 keys to int64 values, looked up for whole arrays at once
+    (open addressing with linear probing, at most a quarter full)."""
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        bits = max(4, int(4 * max(keys.size, 1) - 1).bit_length())
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)
+        self.values = np.full(1 << bits, -1, dtype=np.int64)
+        slots = self._slots(keys)
+        todo = np.arange(keys.size)
+        while todo.size:  # place what fits; the keys that collided move one slot on
+            s = slots[todo]
+            free = self.keys[s] == -1
+            s_free, winners = np.unique(s[free], return_index=True)
+            placed = todo[free][winners]
+            self.keys[s_free] = keys[placed]
+            self.values[s_free] = values[placed]
+            rest = np.ones(todo.size, dtype=bool)
+            rest[np.flatnonzero(free)[winners]] = False
+            todo = todo[rest]
+            slots[todo] = (slots[todo] + 1) & self.mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * self._MULT) >> self.shift).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 for keys not in the table."""
+        slots = self._slots(keys)
+        found = self.keys[slots]
+        out = np.where(found == keys, self.values[slots], -1)
+        todo = np.flatnonzero((found != keys) & (found != -1))  # collided: probe on
+        while todo.size:
+            slots[todo] = (slots[todo] + 1) & self.mask
+            found = self.keys[slots[todo]]
+            hit = found == keys[todo]
+            out[todo[hit]] = self.values[slots[todo[hit]]]
+            todo = todo[~hit & (found != -1)]
+        return out
+
+
+class NgramIndex:
+    """A fitted tf-idf vectorizer over :class:`NgramAnalyzer` uni- and bigrams, compiled for batches."""
+
+    def __init__(self, vectorizer: object) -> None:
+        self.vectorizer = vectorizer
+        vocab: dict[str, int] = vectorizer.vocabulary_  # type: ignore[attr-defined]
+        self.n_features = len(vocab)
+        self.token_ids: dict[str, int] = {}
+        grams = [(g.split(" "), col) for g, col in vocab.items()]
+        for parts, _ in grams:
+            for tok in parts:
+                self.token_ids.setdefault(tok, len(self.token_ids))
+        n_tokens = len(self.token_ids)
+        self.unigram_col = np.full(n_tokens + 1, -1, dtype=np.int64)  # last entry: for negative ids
+        keys, cols = [], []
+        for parts, col in grams:
+            if len(parts) == 1:
+                self.unigram_col[self.token_ids[parts[0]]] = col
+            else:
+                keys.append(self.token_ids[parts[0]] * n_tokens + self.token_ids[parts[1]])
+                cols.append(col)
+        self.bigrams = _IntTable(np.asarray(keys, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+        self.n_tokens = n_tokens
+        self.bos = self.token_ids.get(BOS, _UNKNOWN)
+        self.eos = self.token_ids.get(EOS, _UNKNOWN)
+        self.fitted_idf = vectorizer.idf_  # type: ignore[attr-defined]  # identity check: a refit replaces it
+        self.idf = np.asarray(self.fitted_idf, dtype=np.float64)
+        self.sublinear = bool(vectorizer.sublinear_tf)  # type: ignore[attr-defined]
+        self.l2 = vectorizer.norm == "l2"  # type: ignore[attr-defined]
+        self.raw = _RawTokens(self)
+
+    @staticmethod
+    def supports(vectorizer: object) -> bool:
+        """Whether ``vectorizer`` is one this index reproduces exactly."""
+        analyzer = getattr(vectorizer, "analyzer", None)
+        return (isinstance(analyzer, NgramAnalyzer) and analyzer.ngram_max <= 2 and hasattr(vectorizer, "idf_")
+                and not vectorizer.binary and vectorizer.use_idf  # type: ignore[attr-defined]
+                and vectorizer.norm in ("l2", None))  # type: ignore[attr-defined]
+
+    def transform(self, texts: Sequence[str], joined: str | None = None) -> sp.csr_matrix:
+        """``vectorizer.transform(texts)``; ``joined`` is :func:`join_for_features` of ``texts`` if at hand."""
+        rows, cols, values = self.entries(texts, joined)
+        ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=ptr[1:])
+        return sp.csr_matrix((values, cols, ptr), shape=(len(texts), self.n_features))
+
+    def decision(self, texts: Sequence[str], weights: np.ndarray, joined: str | None = None) -> np.ndarray:
+        """``transform(texts) @ weights`` for a dense ``weights`` (features x outputs), without a sparse matrix."""
+        rows, cols, values = self.entries(texts, joined)
+        out = np.empty((len(texts), weights.shape[1]))
+        for k in range(weights.shape[1]):
+            out[:, k] = np.bincount(rows, weights=values * weights[cols, k], minlength=len(texts))
+        return out
+
+    def entries(self, texts: Sequence[str], joined: str | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero tf-idf entries of ``texts``: rows, columns and values, in CSR order."""
+        n = len(texts)
+        if joined is None:
+            joined = join_for_features(texts)
+        raw = _BATCH_TOKEN_RE.findall(_mark_links_joined(joined).lower())
+        if len(self.raw) > MAX_CACHED_TOKENS:
+            self.raw = _RawTokens(self)
+        rids = np.fromiter(map(self.raw.__getitem__, raw), dtype=np.int64, count=len(raw))
+        table = self.raw.table()[rids]
+        brk = table[:, 0] == _BREAK
+        text_of = np.cumsum(brk)  # text index of each raw token (a separator opens the next text)
+        de = np.bincount(text_of, weights=table[:, 2], minlength=n)
+        en = np.bincount(text_of, weights=table[:, 3], minlength=n)
+        umlaut = np.bincount(text_of, weights=table[:, 4], minlength=n) > 0
+        german = (de > en) | ((de == en) & umlaut)
+        tok = np.where(german[text_of], table[:, 0], table[:, 1])
+        # the stream of tokens with a break before the first text and after the last
+        stream = np.concatenate([[_BREAK], tok[tok != _DROPPED], [_BREAK]])
+        owner = np.cumsum(stream == _BREAK) - 1  # text of each stream position (a break belongs to the next)
+        uni = self.unigram_col[np.where(stream >= 0, stream, self.n_tokens)]
+        u_rows, u_cols = owner[uni >= 0], uni[uni >= 0]
+        left = stream[:-1]
+        right = stream[1:]
+        left = np.where(left == _BREAK, self.bos, left)
+        right = np.where(right == _BREAK, self.eos, right)
+        ok = (left >= 0) & (right >= 0)
+        keys = left[ok] * self.n_tokens + right[ok]
+        b_rows = owner[:-1][ok]
+        found = self.bigrams.get(keys)
+        rows = np.concatenate([u_rows, b_rows[found >= 0]])
+        cols = np.concatenate([u_cols, found[found >= 0]])
+        return self._tfidf(rows, cols, n)
+
+    def _tfidf(self, rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        m = self.n_features
+        keys = np.sort(rows * m + cols)
+        new = np.empty(keys.size, dtype=bool)
+        new[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        counts = np.diff(np.append(first, keys.size))
+        r, c = np.divmod(keys[first], m)
+        data = counts.astype(np.float64)
+        if self.sublinear:
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf[c]
+        if self.l2 and data.size:
+            norms = np.sqrt(np.bincount(r, weights=data * data, minlength=n))
+            norms[norms == 0.0] = 1.0
+            data /= norms[r]
+        return r, c, data
