@@ -39,7 +39,7 @@ MIN_WEIGHT = 0.01
 #: Context terms for the unit's own stage-1 score: already explained by the stage-1 terms.
 OWN_SCORE_FEATURES = frozenset({"own_promo", "own_boiler", "own_nonrep"})
 
-_TOKEN_WORDS = {"__num__": "<number>", "__money__": "<price>", "__pct__": "<percentage>", "__url__": "<link>",
+_TOKEN_WORDS = {"__num__": "<number>", "__money__": "<currency>", "__url__": "<link>",
                 "__email__": "<e-mail>"}
 
 LAYOUT_WORDS: dict[str, str] = {

@@ -256,7 +256,7 @@ def _edges(joined: str, starts: np.ndarray, ends: np.ndarray, space: np.ndarray)
     size = space.size
     first, last = starts.copy(), ends - 1
     inside = first < ends
-    pad = inside & space[np.minimum(first, size - 1)] | inside & space[np.clip(last, 0, size - 1)]
+    pad = inside & space[np.minimum(first, size - 1)] | inside & space[np.minimum(np.maximum(last, 0), size - 1)]
     for i in np.flatnonzero(pad).tolist():  # surrounding whitespace is rare: look at those texts one by one
         a, b = int(starts[i]), int(ends[i])
         seg = joined[a:b]
@@ -329,10 +329,10 @@ def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray
 
     def at(offset: int) -> np.ndarray:  # symbol id ``offset`` characters before the last visible one (0 if none)
         pos = last - offset
-        return np.where(has & (pos >= first), sym[np.clip(pos, 0, size - 1)], 0)
+        return np.where(has & (pos >= first), sym[np.minimum(np.maximum(pos, 0), size - 1)], 0)
 
     c1, c2, c3 = at(0), at(1), at(2)
-    first_c = np.where(has, sym[np.clip(first, 0, size - 1)], 0)
+    first_c = np.where(has, sym[np.minimum(first, size - 1)], 0)
     sid = _S.__getitem__
     return np.column_stack([
         np.log1p(n_chars) / 8.0,
@@ -385,14 +385,15 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
+    p = np.minimum(np.maximum(p, 1e-6), 1 - 1e-6)
     return np.log(p / (1 - p))
 
 
-#: Context features that describe position alone; left out unless asked for, because a position prior makes a
-#: cleaner eat a clean article from its end (every article has a last paragraph).
+#: Context features that describe position alone, or stand in for it (the number of reporting units after a unit
+#: grows with its distance from the end); left out unless asked for, because a position prior makes a cleaner eat
+#: a clean article from its end (every article has a last paragraph) and keep a teaser placed early in an article.
 POSITION_FEATURES: tuple[str, ...] = ("has_prev", "has_next", "rel_position", "is_first", "is_last", "near_end",
-                                      "near_start", "log_n")
+                                      "near_start", "log_n", "reporting_after", "reporting_before")
 _RELATIONAL = np.array([name not in POSITION_FEATURES for name in CONTEXT_FEATURES])
 
 
@@ -435,12 +436,13 @@ def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = F
             out[ok] = values[idx[ok] + k]
         return out
 
-    # maxima of nonrep after / before each unit within its document: offset each document above the ones
-    # accumulated before it, so a running maximum never carries over a document boundary
-    doc_no = np.repeat(np.arange(lengths.size), lengths).astype(np.float64)
-    incl_after = np.maximum.accumulate((nonrep + 2.0 * (doc_no.max() - doc_no))[::-1])[::-1]
-    incl_after -= 2.0 * (doc_no.max() - doc_no)
-    incl_before = np.maximum.accumulate(nonrep + 2.0 * doc_no) - 2.0 * doc_no
+    # running maxima of nonrep from each unit to its document's end / start (one accumulate per document, so
+    # that a unit's features never depend on the other documents of a batch)
+    incl_after = np.empty(n)
+    incl_before = np.empty(n)
+    for a, b in zip((np.cumsum(lengths) - lengths).tolist(), np.cumsum(lengths).tolist()):
+        incl_after[a:b] = np.maximum.accumulate(nonrep[a:b][::-1])[::-1]
+        incl_before[a:b] = np.maximum.accumulate(nonrep[a:b])
     max_after = shifted(incl_after, 1)
     max_before = shifted(incl_before, -1)
     rep_cum = np.concatenate([[0], np.cumsum(rep)])

@@ -104,7 +104,15 @@ def _fast_proba(clf: LogisticRegression, Z: np.ndarray | sp.spmatrix) -> np.ndar
     scorer = _scorer(clf)
     if scorer is None:
         return _full_proba(clf, Z)
-    return scorer.proba(np.asarray(Z @ scorer.weights, dtype=np.float64))
+    return scorer.proba(_dot(Z, scorer.weights))
+
+
+def _dot(X: np.ndarray | sp.spmatrix, W: np.ndarray) -> np.ndarray:
+    """``X @ W`` computed row by row in a fixed order, so a row's result does not depend on the other rows of a
+    batch (BLAS picks kernels by matrix size, and their sums differ in the last bit)."""
+    if sp.issparse(X):
+        return np.asarray(X @ W, dtype=np.float64)  # CSR products already go row by row
+    return np.einsum("ij,jk->ik", X, W)
 
 
 _INDEXES: weakref.WeakKeyDictionary[TfidfVectorizer, NgramIndex] = weakref.WeakKeyDictionary()
@@ -169,7 +177,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         layout = layout_matrix(texts, joined)
         n_words = index.n_features
         decision = index.decision(texts, scorer.weights[:n_words], joined)
-        decision += (layout * self.layout_weight) @ scorer.weights[n_words:]
+        decision += _dot(layout * self.layout_weight, scorer.weights[n_words:])
         return scorer.proba(decision), layout
 
     def predict(self, X: pd.DataFrame | Sequence[str]) -> np.ndarray:

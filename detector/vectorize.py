@@ -9,12 +9,11 @@ n-gram ids, counts and tf-idf weights are computed with numpy over the whole bat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-
-import re
 
 from .features import (_DE_WORDS, _EN_WORDS, _UMLAUTS, BOS, EOS, LINK_HINT_RE, SEP, TOKEN_PATTERN, NgramAnalyzer,
                        join_for_features, mark_links, normalize_token)
@@ -48,7 +47,8 @@ class _RawTokens(dict):
         super().__init__()
         self.index = index
         self.rows: list[tuple[int, int, int, int, int]] = []
-        self.tables: np.ndarray = np.zeros((0, 5), dtype=np.int64)
+        self.tables = np.zeros((1024, 5), dtype=np.int64)  # the rows as an array, grown by doubling
+        self.filled = 0
         self[SEP] = len(self.rows)
         self.rows.append((_BREAK, _BREAK, 0, 0, 0))
 
@@ -65,9 +65,15 @@ class _RawTokens(dict):
 
     def table(self) -> np.ndarray:
         """Rows as an array (columns: id if German, id if English, German word, English word, umlaut)."""
-        if self.tables.shape[0] != len(self.rows):
-            self.tables = np.array(self.rows, dtype=np.int64).reshape(-1, 5)
-        return self.tables
+        n = len(self.rows)
+        if n > self.filled:  # convert only the rows added since the last batch
+            if n > self.tables.shape[0]:
+                grown = np.zeros((max(n, 2 * self.tables.shape[0]), 5), dtype=np.int64)
+                grown[:self.filled] = self.tables[:self.filled]
+                self.tables = grown
+            self.tables[self.filled:n] = np.array(self.rows[self.filled:], dtype=np.int64).reshape(-1, 5)
+            self.filled = n
+        return self.tables[:n]
 
 
 class _IntTable:
@@ -122,20 +128,23 @@ class NgramIndex:
         vocab: dict[str, int] = vectorizer.vocabulary_  # type: ignore[attr-defined]
         self.n_features = len(vocab)
         self.token_ids: dict[str, int] = {}
-        grams = [(g.split(" "), col) for g, col in vocab.items()]
-        for parts, _ in grams:
-            for tok in parts:
-                self.token_ids.setdefault(tok, len(self.token_ids))
-        n_tokens = len(self.token_ids)
-        self.unigram_col = np.full(n_tokens + 1, -1, dtype=np.int64)  # last entry: for negative ids
-        keys, cols = [], []
-        for parts, col in grams:
-            if len(parts) == 1:
-                self.unigram_col[self.token_ids[parts[0]]] = col
+        ids = self.token_ids
+        uni_tok, uni_col, left, right, bi_col = [], [], [], [], []
+        for gram, col in vocab.items():
+            first, space, second = gram.partition(" ")
+            a = ids.setdefault(first, len(ids))
+            if space:
+                left.append(a)
+                right.append(ids.setdefault(second, len(ids)))
+                bi_col.append(col)
             else:
-                keys.append(self.token_ids[parts[0]] * n_tokens + self.token_ids[parts[1]])
-                cols.append(col)
-        self.bigrams = _IntTable(np.asarray(keys, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+                uni_tok.append(a)
+                uni_col.append(col)
+        n_tokens = len(ids)
+        self.unigram_col = np.full(n_tokens + 1, -1, dtype=np.int64)  # last entry: for negative ids
+        self.unigram_col[uni_tok] = uni_col
+        keys = np.asarray(left, dtype=np.int64) * n_tokens + np.asarray(right, dtype=np.int64)
+        self.bigrams = _IntTable(keys, np.asarray(bi_col, dtype=np.int64))
         self.n_tokens = n_tokens
         self.bos = self.token_ids.get(BOS, _UNKNOWN)
         self.eos = self.token_ids.get(EOS, _UNKNOWN)

@@ -34,7 +34,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     ("gratis analys", 'phrase "gratis analys"'),
     ("__bos__ jetzt", 'starts with "jetzt"'),
     ("? __eos__", 'ends with "?"'),
-    ("__num__ __pct__", 'phrase "<number> <percentage>"'),
+    ("__num__ __money__", 'phrase "<number> <currency>"'),
     ("layout:ends_question", 'ends with "?"'),
     ("layout:has_url", "contains a link"),
 ])
