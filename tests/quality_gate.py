@@ -65,6 +65,16 @@ def cv_figures() -> dict[str, float]:
             "exact_clean_rate": m["exact_clean_rate"], "reporting_loss": m["reporting_loss"]}
 
 
+def training_data_sha256() -> str:
+    """The data hash in the bundled model's manifest (what its cross-validated figures were measured on)."""
+    from contextlib import ExitStack
+
+    from detector.modelfile import bundled_model_dir, read_manifest
+
+    with ExitStack() as stack:
+        return read_manifest(bundled_model_dir(stack))["data"]["sha256"]
+
+
 def violations(measured: dict[str, float], pinned: dict[str, float]) -> list[str]:
     out = []
     for k in HIGHER:
@@ -91,12 +101,14 @@ def pin(allow_lower: bool = False) -> int:
                                 "floors": {k: math.floor(m[k] * 1000) / 1000 for k in HIGHER},
                                 "ceilings": {k: math.ceil(m[k] * 1000) / 1000 for k in LOWER}}
     c = cv_figures()
-    new["cv"] = {"floors": {k: math.floor(c[k] * 1000) / 1000 for k in HIGHER},
+    new["cv"] = {"data_sha256": training_data_sha256(),
+                 "floors": {k: math.floor(c[k] * 1000) / 1000 for k in HIGHER},
                  "ceilings": {k: math.ceil(c[k] * 1000) / 1000 for k in LOWER}}
     lowered = []
     for name, entry in [*new["corpora"].items(), ("cv", new["cv"])]:
         before = old.get("corpora", {}).get(name) if name != "cv" else old.get("cv")
-        if not before or before.get("sha256") != entry.get("sha256"):
+        key = "sha256" if name != "cv" else "data_sha256"  # cross-validation runs over the training data
+        if not before or before.get(key) != entry.get(key):
             continue  # a new or changed corpus starts a new baseline
         merged = {**entry["floors"], **entry["ceilings"]}
         lowered += [f"{name}: {v}" for v in violations(merged, {**before["floors"], **before["ceilings"]})]
