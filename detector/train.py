@@ -205,9 +205,9 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
             "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (nltk Snowball, de/en) + "
                       f"{len(est.paragraph_.feature_names()) - len(est.paragraph_.vectorizer_.vocabulary_)} "
                       "layout features -> multinomial logistic regression",
-            "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities, runs of non-reporting units, "
-                      "counts of reporting-like units before and after (no pure position features) -> "
-                      "logistic regression",
+            "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities, runs of non-reporting units "
+                      "before and after (no position features, nor counts of reporting units standing in for "
+                      "position) -> logistic regression",
             "vocabulary": len(est.paragraph_.vectorizer_.vocabulary_),
         },
         "config": asdict(cfg),
