@@ -210,12 +210,15 @@ def test_suggested_files_are_prefilled_with_the_models_guesses(world, labelled):
 
 
 def test_retraining_on_the_labelled_suggestions_catches_the_family_on_heldout_articles(world, labelled):
+    from detector import Detector
+
     model = world["root"] / "model"
-    # a fifth of data/articles and two folds keep this fast; the threshold that small a CV picks is noisy, so ask
-    # for half the default reporting loss on it
-    _run("train", str(labelled), *map(str, world["sample"]), "-o", str(model), "--folds", "2",
-         "--target-loss", "0.0025", timeout=300)
-    new = json.loads(_run("eval", str(world["heldout"]), "--model", str(model), "--format", "json").stdout)
+    # a fifth of data/articles and two folds keep this fast; the threshold so small a cross-validation picks is
+    # noise (anywhere from 0.8 to 0.99), so both models are compared at the bundled model's operating point
+    _run("train", str(labelled), *map(str, world["sample"]), "-o", str(model), "--folds", "2", timeout=300)
+    at = str(Detector.load().threshold)
+    new = json.loads(_run("eval", str(world["heldout"]), "--model", str(model), "--threshold", at,
+                          "--format", "json").stdout)
     old = json.loads(_run("eval", str(world["heldout"]), "--format", "json").stdout)
     assert old["by_family"][FAMILY]["recall"] <= 0.2  # the bundled model misses the family ...
     assert new["by_family"][FAMILY]["recall"] >= 0.9  # ... the retrained one catches it on unseen articles
