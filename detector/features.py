@@ -7,7 +7,6 @@ stemmers (pure code, no data files).
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,13 +29,6 @@ _EN_WORDS = frozenset(
 # HTML tags and entities left over from extraction: features ignore them (the text itself is never changed).
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
-
-
-def normalize_for_features(text: str) -> str:
-    """Text as the features see it: invisible characters dropped, HTML tags removed and entities decoded."""
-    if "&" in text or "<" in text:
-        text = html.unescape(_TAG_RE.sub(" ", text))
-    return _INVISIBLE_RE.sub("", text)
 
 
 #: Punctuation that is a token of its own (everything else, e.g. ``.`` ``,`` ``(``, separates words silently).
@@ -69,16 +61,18 @@ _CURRENCIES = frozenset("$€£")
 _UMLAUTS = frozenset("äöüß")
 
 
-def _is_german(de: int, en: int, umlaut: bool) -> bool:
-    return de > en or (de == en and umlaut)
+def _language(words: list[str]) -> str:
+    """``de`` or ``en`` from lower-case tokens: function words, umlauts as a tie-breaker; English when in doubt."""
+    de = sum(map(_DE_WORDS.__contains__, words))
+    en = sum(map(_EN_WORDS.__contains__, words))
+    if de == en:
+        return "de" if any(not _UMLAUTS.isdisjoint(w) for w in words) else "en"
+    return "de" if de > en else "en"
 
 
 def guess_language(text: str) -> str:
-    """``de`` or ``en`` from function words (and umlauts as a tie-breaker); English when in doubt."""
-    words = _TOKEN_RE.findall(text[:2000].lower())
-    de = sum(map(_DE_WORDS.__contains__, words))
-    en = sum(map(_EN_WORDS.__contains__, words))
-    return "de" if _is_german(de, en, de == en and not _UMLAUTS.isdisjoint(text[:2000].lower())) else "en"
+    """``de`` or ``en`` from the function words of the text's start (umlauts break a tie); English when in doubt."""
+    return _language(_TOKEN_RE.findall(text[:2000].lower()))
 
 
 @lru_cache(maxsize=200_000)
@@ -103,11 +97,8 @@ def tokenize(text: str, lang: str | None = None) -> list[str]:
     The paragraph's language (for the stemmer) is guessed from its own words unless given. Its start and end
     are marked (``__bos__``, ``__eos__``) so that bigrams see how it opens and ends.
     """
-    raw = _TOKEN_RE.findall(mark_links(normalize_for_features(text)).lower())
-    if lang is None:
-        de = sum(map(_DE_WORDS.__contains__, raw))
-        en = sum(map(_EN_WORDS.__contains__, raw))
-        lang = "de" if _is_german(de, en, de == en and any(not _UMLAUTS.isdisjoint(t) for t in raw)) else "en"
+    raw = _TOKEN_RE.findall(mark_links(join_for_features([text])).lower())
+    lang = lang or _language(raw)
     out = [BOS]
     for t in raw:
         n = normalize_token(t, lang)
@@ -169,7 +160,8 @@ SEP = "\x00"
 
 
 def join_for_features(texts: Sequence[str]) -> str:
-    """The texts as the features see them (:func:`normalize_for_features`), joined by :data:`SEP`.
+    """The texts as the features see them, joined by :data:`SEP`: invisible characters dropped, HTML tags removed
+    and entities decoded (the texts themselves are never changed).
 
     Every batch feature (tokens, layout) is computed in one pass over this one string rather than per text.
     """
@@ -216,8 +208,6 @@ def _ids(chars: str) -> np.ndarray:
 _END_CHARS = _ids(_SENT_END)
 _ARROWS = _ids("»→▶➤")
 _BULLETS = _ids("-*•·–▪►✓")
-# What a link must contain somewhere: found fast, then the texts holding it are checked with _URL_RE.
-_URL_HINT_RE = re.compile(r"https?://|www\.|\.(?:com|de|net|org|io)\b")
 
 
 def _flag_texts(pattern: re.Pattern[str], joined: str, starts: np.ndarray, ends: np.ndarray,
@@ -348,7 +338,7 @@ def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray
         upper / np.maximum(letters, 1),
         np.minimum(digits / np.maximum(n_chars, 1) * 5.0, 1.0),
         _flag_texts(_URL_RE, joined, starts, ends,
-                    _texts_at([m.start() for m in _URL_HINT_RE.finditer(joined)], starts)),
+                    _texts_at([m.start() for m in LINK_HINT_RE.finditer(joined)], starts)),
         _flag_texts(_EMAIL_RE, joined, starts, ends, _texts_at(np.flatnonzero(sym == sid("@")), starts)),
         _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(_phone_starts(sym, cls), starts)),
         np.minimum(exclaims, 3) / 3.0,
@@ -363,7 +353,7 @@ def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray
 def _empty_layout(n: int) -> np.ndarray:
     """Layout rows of ``n`` texts with no visible character."""
     row = np.zeros(len(LAYOUT_FEATURES))
-    row[LAYOUT_FEATURES.index("short")] = 1.0
+    row[SHORT_COLUMN] = 1.0
     row[LAYOUT_FEATURES.index("no_end_punct")] = 1.0
     return np.tile(row, (n, 1))
 

@@ -20,7 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .features import LAYOUT_FEATURES, SHORT_COLUMN, NgramAnalyzer, context_features, join_for_features, layout_matrix, short_flags
+from .features import (LAYOUT_FEATURES, SHORT_COLUMN, NgramAnalyzer, context_features, join_for_features,
+                       layout_matrix, short_flags)
 from .vectorize import NgramIndex
 
 if TYPE_CHECKING:  # pragma: no cover

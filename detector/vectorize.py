@@ -41,39 +41,31 @@ def _mark_links_joined(joined: str) -> str:
 
 
 class _RawTokens(dict):
-    """Raw token -> row of the token tables; a miss computes the row (stems in both languages) once."""
+    """Raw token -> row of :meth:`table`; a miss computes the row (stems in both languages) once."""
 
     def __init__(self, index: NgramIndex) -> None:
         super().__init__()
         self.index = index
-        self.rows: list[tuple[int, int, int, int, int]] = []
-        self.tables = np.zeros((1024, 5), dtype=np.int64)  # the rows as an array, grown by doubling
-        self.filled = 0
-        self[SEP] = len(self.rows)
-        self.rows.append((_BREAK, _BREAK, 0, 0, 0))
+        self.tables = np.zeros((1024, 5), dtype=np.int64)  # one row per key, grown by doubling
+        self._add(SEP, (_BREAK, _BREAK, 0, 0, 0))
+
+    def _add(self, raw: str, row: tuple[int, ...]) -> int:
+        i = len(self)
+        if i == self.tables.shape[0]:
+            self.tables = np.concatenate([self.tables, np.zeros_like(self.tables)])
+        self.tables[i] = row
+        self[raw] = i
+        return i
 
     def __missing__(self, raw: str) -> int:
         ids = self.index.token_ids
-        row = []
-        for lang in ("de", "en"):
-            tok = normalize_token(raw, lang)
-            row.append(_DROPPED if tok is None else ids.get(tok, _UNKNOWN))
-        row += [raw in _DE_WORDS, raw in _EN_WORDS, not _UMLAUTS.isdisjoint(raw)]
-        self[raw] = len(self.rows)
-        self.rows.append(tuple(row))  # type: ignore[arg-type]
-        return self[raw]
+        stems = [normalize_token(raw, lang) for lang in ("de", "en")]
+        return self._add(raw, (*(_DROPPED if t is None else ids.get(t, _UNKNOWN) for t in stems),
+                               raw in _DE_WORDS, raw in _EN_WORDS, not _UMLAUTS.isdisjoint(raw)))
 
     def table(self) -> np.ndarray:
-        """Rows as an array (columns: id if German, id if English, German word, English word, umlaut)."""
-        n = len(self.rows)
-        if n > self.filled:  # convert only the rows added since the last batch
-            if n > self.tables.shape[0]:
-                grown = np.zeros((max(n, 2 * self.tables.shape[0]), 5), dtype=np.int64)
-                grown[:self.filled] = self.tables[:self.filled]
-                self.tables = grown
-            self.tables[self.filled:n] = np.array(self.rows[self.filled:], dtype=np.int64).reshape(-1, 5)
-            self.filled = n
-        return self.tables[:n]
+        """The rows (columns: id if German, id if English, German word, English word, umlaut), by key."""
+        return self.tables[:len(self)]
 
 
 class _IntTable:

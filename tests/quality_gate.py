@@ -45,34 +45,33 @@ def measure(path: Path) -> dict[str, float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         df = load([path], training=False)
-    rep = report(df, score_docs(det.model, df), det.threshold)
+    return gate_figures(report(df, score_docs(det.model, df), det.threshold))
+
+
+def gate_figures(rep: dict) -> dict[str, float]:
+    """The gated metrics of an evaluation report (``detector.evaluate.report``, or a manifest's CV section)."""
     return {"removal_precision": rep["removal"]["precision"], "removal_recall": rep["removal"]["recall"],
             "promotional_f1": rep["per_label"]["promotional"]["f1"],
             "boilerplate_f1": rep["per_label"]["boilerplate"]["f1"],
             "exact_clean_rate": rep["exact_clean_rate"], "reporting_loss": rep["reporting_loss"]}
 
 
-def cv_figures() -> dict[str, float]:
+def bundled_manifest() -> dict:
     from contextlib import ExitStack
 
     from detector.modelfile import bundled_model_dir, read_manifest
 
     with ExitStack() as stack:
-        m = read_manifest(bundled_model_dir(stack))["cv"]["context"]["unseen_families"]
-    return {"removal_precision": m["removal"]["precision"], "removal_recall": m["removal"]["recall"],
-            "promotional_f1": m["per_label"]["promotional"]["f1"],
-            "boilerplate_f1": m["per_label"]["boilerplate"]["f1"],
-            "exact_clean_rate": m["exact_clean_rate"], "reporting_loss": m["reporting_loss"]}
+        return read_manifest(bundled_model_dir(stack))
+
+
+def cv_figures() -> dict[str, float]:
+    return gate_figures(bundled_manifest()["cv"]["context"]["unseen_families"])
 
 
 def training_data_sha256() -> str:
     """The data hash in the bundled model's manifest (what its cross-validated figures were measured on)."""
-    from contextlib import ExitStack
-
-    from detector.modelfile import bundled_model_dir, read_manifest
-
-    with ExitStack() as stack:
-        return read_manifest(bundled_model_dir(stack))["data"]["sha256"]
+    return bundled_manifest()["data"]["sha256"]
 
 
 def violations(measured: dict[str, float], pinned: dict[str, float]) -> list[str]:

@@ -90,7 +90,8 @@ def test_stage1_equals_sklearn_on_the_corpus(trained, corpus):
 
 #: Texts at the edges of tokenization: empty, NUL, markup, invisible characters, a language tie, numbers.
 EDGE_TEXTS = ["", "   ", "zzzz qqqq", "a\x00b", "Kurs &amp; <b>Ziel</b>", "soft\u00adhy\u200bphen", "Öl und the",
-              "__bos__ __eos__", "Q4 2026: $5.30 (+12 %) >> Hier!", "İstanbul ΣΊΣΥΦΟΣ", "\ud800 lone surrogate"]
+              "__bos__ __eos__", "www.x.com\x00foo", "Q4 2026: $5.30 (+12 %) >> Hier!", "İstanbul ΣΊΣΥΦΟΣ",
+              "\ud800 lone surrogate"]
 
 
 def test_tfidf_equals_the_vectorizer(trained, corpus):
