@@ -320,3 +320,15 @@ def test_benchmark_times_a_whole_process():
     assert seconds > 0 and rss_mb >= 64
     with pytest.raises(RuntimeError):
         bench.run_process([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+def test_benchmark_table_reads_without_justext_and_the_cli_runs():
+    bench = load_bench()
+    figures = {"articles": 3, "paragraphs": 30, "finpromo_paragraphs_per_s": 900.0, "floor_paragraphs_per_s": 9000.0,
+               "throughput_vs_floor": 0.1, "sklearn_path_paragraphs_per_s": 300.0, "throughput_vs_sklearn_path": 3.0,
+               "finpromo_latency_median_ms": 1.0, "finpromo_latency_p95_ms": 1.5,
+               "sklearn_path_latency_median_ms": 3.0, "latency_speedup_vs_sklearn_path": 3.0,
+               "model_file_mb": 2.5, "model_load_s": 0.2}
+    table = bench.format_table(figures)
+    assert "0.10x  >= 0.25 MISSED" in table and "2.50 MB  <= 10 ok" in table
+    assert "jusText" not in table and "CLI" not in table
