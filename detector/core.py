@@ -107,10 +107,11 @@ class Detector:
     # -- classification -------------------------------------------------------------------------------------
 
     def _score_docs(self, docs: list[tuple[str, list[Span]]]) -> list[np.ndarray]:
-        """Scores per document; run-on documents (sentence units) go to the model's run-on estimator if any."""
+        """Scores per document; run-on documents (at least half of the units sentences) go to the model's run-on
+        estimator if any."""
         runon_model = getattr(self.model, "runon_model_", None)
-        is_runon = [runon_model is not None and bool(spans) and all(s.kind == "sentence" for s in spans)
-                    for _, spans in docs]
+        is_runon = [runon_model is not None and bool(spans) and 2 * sum(s.kind == "sentence" for s in spans)
+                    >= len(spans) for _, spans in docs]
         out: list[np.ndarray | None] = [None] * len(docs)
         for flag, model in ((False, self.model), (True, runon_model)):
             idx = [i for i, r in enumerate(is_runon) if r == flag]
@@ -122,14 +123,15 @@ class Detector:
 
     def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
         out = []
-        for i, (span, p) in enumerate(zip(spans, probs.tolist())):  # plain floats: no numpy scalar per value
-            score = min(max(1.0 - p[0], 0.0), 1.0)
+        rep, promo, boiler = LABELS
+        for i, ((start, end, kind), (p0, p1, p2)) in enumerate(zip(spans, probs.tolist())):  # plain floats
+            score = min(max(1.0 - p0, 0.0), 1.0)
             if score < threshold:
-                label = "reporting"
+                label = rep
             else:
-                label = "promotional" if p[1] >= p[2] else "boilerplate"
-            out.append(Paragraph(i, span.start, span.end, text[span.start:span.end], label, score,
-                                 dict(zip(LABELS, p)), span.kind))
+                label = promo if p1 >= p2 else boiler
+            out.append(Paragraph(i, start, end, text[start:end], label, score, {rep: p0, promo: p1, boiler: p2},
+                                 kind))
         return out
 
     def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:

@@ -6,27 +6,27 @@ Rules, in order:
    any mix of ``\\n``, ``\\r\\n`` and ``\\r``.
 2. A text with no blank line but several lines is split per line; a bullet list stays with its lead-in line
    (the line ending in ``:`` before it) and consecutive bullet lines stay together.
-3. A unit longer than :data:`RUNON_MIN_CHARS` without any line break is run-on text (a scraper lost the
-   paragraph breaks, ads may be glued in): it is split into sentence-sized units (:mod:`detector.sentences`).
+3. A line at least :data:`RUNON_MIN_CHARS` long is run-on text (a scraper lost the paragraph breaks, ads may be
+   glued in): it is split into sentence-sized units (:mod:`detector.sentences`); the short lines of its unit
+   between run-on lines (a list, a heading) stay together as one unit.
 4. Units never include their surrounding whitespace, so ``text[unit.start:unit.end]`` is the unit's text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A line break followed by at least one whitespace-only line (the blank line), in any newline convention.
-_BLANK_LINE_SEP = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_LINE_SEP = re.compile(r"((?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+)")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 #: A unit at least this long with no line break in it is treated as run-on text and split into sentences.
 RUNON_MIN_CHARS = 1000
 #: A line that is an item of a bullet or numbered list.
 BULLET_RE = re.compile(r"^[^\S\r\n]*(?:[-*•·–—▪►✓◦]|\d{1,2}[.)])[^\S\r\n]+\S", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A unit of text: ``text[start:end]``; ``kind`` says how it was found (``paragraph``, ``line``)."""
 
     start: int
@@ -36,18 +36,21 @@ class Span:
 
 def _trimmed(text: str, start: int, end: int, kind: str) -> Span | None:
     """The span without leading/trailing whitespace, or None if nothing but whitespace is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    if text[start:start + 1].isspace() or text[end - 1:end].isspace():
+        piece = text[start:end]
+        body = piece.lstrip()
+        start, end = end - len(body), end - len(body) + len(body.rstrip())
     return Span(start, end, kind) if start < end else None
 
 
 def _pieces(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text`` between matches of ``sep`` (a pattern with one group)."""
+    parts = sep.split(text)  # piece, separator, piece, ..., piece
     pieces, pos = [], 0
-    for m in sep.finditer(text):
-        pieces.append((pos, m.start()))
-        pos = m.end()
+    for i in range(0, len(parts) - 1, 2):
+        end = pos + len(parts[i])
+        pieces.append((pos, end))
+        pos = end + len(parts[i + 1])
     pieces.append((pos, len(text)))
     return pieces
 
@@ -68,15 +71,37 @@ def _split_lines(text: str) -> list[Span]:
     return spans
 
 
+def _sentences(text: str, start: int, end: int) -> list[Span]:
+    from .sentences import sentence_spans
+
+    return [Span(a, b, "sentence") for a, b in sentence_spans(text, start, end)]
+
+
 def _split_runon(text: str, spans: list[Span]) -> list[Span]:
+    """Rule 3: run-on lines split into sentences; the short lines between them stay together."""
     out: list[Span] = []
     for span in spans:
-        if span.end - span.start >= RUNON_MIN_CHARS and not _LINE_BREAK.search(text, span.start, span.end):
-            from .sentences import sentence_spans
-
-            out.extend(Span(a, b, "sentence") for a, b in sentence_spans(text, span.start, span.end))
-        else:
+        if span.end - span.start < RUNON_MIN_CHARS:
             out.append(span)
+            continue
+        lines = [s for a, b in _pieces(text[span.start:span.end], _LINE_BREAK)
+                 if (s := _trimmed(text, span.start + a, span.start + b, "line"))]
+        if len(lines) == 1:
+            out.extend(_sentences(text, span.start, span.end))
+            continue
+        if all(line.end - line.start < RUNON_MIN_CHARS for line in lines):
+            out.append(span)
+            continue
+        short: list[Span] = []  # a run of short lines (a list, a heading) between run-on lines
+        for line in [*lines, None]:
+            if line is not None and line.end - line.start < RUNON_MIN_CHARS:
+                short.append(line)
+                continue
+            if short:
+                out.append(Span(short[0].start, short[-1].end, "line"))
+                short = []
+            if line is not None:
+                out.extend(_sentences(text, line.start, line.end))
     return out
 
 

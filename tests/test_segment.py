@@ -44,3 +44,17 @@ def test_empty_and_whitespace_only_text_has_no_units():
 
 def test_single_paragraph():
     assert units("Just one line.") == ["Just one line."]
+
+
+def test_run_on_lines_around_a_list_are_split_into_sentences_and_the_list_stays_whole():
+    # A scraper lost the paragraph breaks but kept a list's line breaks: the run-on lines before and after the
+    # list are sentence units, not one unit of the whole text (one unit could only be kept or cut whole).
+    before = " ".join(f"Der Umsatz stieg im Quartal {i} um {i + 2} Prozent auf neue Rekordwerte." for i in range(20))
+    after = " ".join(f"Die Prognose für {2020 + i} bleibt nach Angaben des Vorstands unverändert." for i in range(20))
+    text = f"{before} Die Punkte:\n- erstens\n- zweitens {after}"
+    spans = segment(text)
+    kinds = [s.kind for s in spans]
+    assert kinds.count("sentence") >= 30 and kinds.count("line") == 1
+    assert [text[s.start:s.end] for s in spans if s.kind == "line"] == ["- erstens"]
+    assert units(text)[0].startswith("Der Umsatz stieg im Quartal 0")
+    assert all(len(u) < 1000 for u in units(text))
