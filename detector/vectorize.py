@@ -1,9 +1,9 @@
 """Batch tf-idf of word n-grams: scikit-learn's ``TfidfVectorizer.transform`` for finpromo's analyzer, fast.
 
 :class:`NgramIndex` compiles a fitted vectorizer (analyzer :class:`~detector.features.NgramAnalyzer`) into
-integer tables. A batch of texts is then tokenized by one regular-expression pass over the joined text, each raw
-token is looked up once in a cache (raw token -> its stem ids in either language), and the per-text languages,
-n-gram ids, counts and tf-idf weights are computed with numpy over the whole batch. The result equals
+integer tables. The tokens of a batch's joined text are found and keyed with numpy (:mod:`detector.tokenscan`),
+each distinct new token is looked up once as a string in a cache (raw token -> its stem ids in either language),
+and the per-text languages, n-gram ids, counts and tf-idf weights are computed with numpy over the whole batch. The result equals
 ``vectorizer.transform(texts)`` (``tests/test_speed.py`` checks it on the corpus).
 """
 
@@ -17,15 +17,18 @@ import scipy.sparse as sp
 
 from .features import (_DE_WORDS, _EN_WORDS, _UMLAUTS, BOS, EOS, LINK_HINT_RE, SEP, TOKEN_PATTERN, NgramAnalyzer,
                        join_for_features, mark_links, normalize_token)
+from .tokenscan import code_points, token_keys, token_spans
 
 # Token ids with a meaning of their own; feature tokens are 0, 1, 2, ...
 _UNKNOWN = -1  # a token, but no feature: breaks the bigrams through it
 _DROPPED = -2  # not a token at all (silent punctuation)
 _BREAK = -3  # the separator between two texts
-# The tokens of features._TOKEN_RE, and the separator of joined texts.
-_BATCH_TOKEN_RE = re.compile(f"{TOKEN_PATTERN}|{SEP}")
 #: The raw-token cache is dropped and rebuilt when it grows past this many entries.
 MAX_CACHED_TOKENS = 1_000_000
+#: Texts at least this long are tokenized with numpy; below, the fixed cost of the scan is more than it saves.
+SCAN_MIN_CHARS = 10_000
+# The tokens of features._TOKEN_RE, and the separator of joined texts (for short texts).
+_BATCH_TOKEN_RE = re.compile(f"{TOKEN_PATTERN}|{SEP}")
 
 
 def _mark_links_joined(joined: str) -> str:
@@ -47,6 +50,7 @@ class _RawTokens(dict):
         super().__init__()
         self.index = index
         self.tables = np.zeros((4, 1024), dtype=np.int64)  # one column per key, grown by doubling
+        self.by_key = _IntTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # token key -> column
         self._add(SEP, (_BREAK, _BREAK, 0, 0))  # column 0: the separator of joined texts
 
     def _add(self, raw: str, column: tuple[int, ...]) -> int:
@@ -67,19 +71,64 @@ class _RawTokens(dict):
         """The columns, by key; rows: id if German, id if English, German minus English function word, umlaut."""
         return self.tables[:, :len(self)]
 
+    def columns(self, text: str) -> np.ndarray:
+        """The column of each token of ``text`` (lower case, links marked, texts joined by the separator).
+
+        Tokens of a long text are found and keyed with numpy (:mod:`detector.tokenscan`), and only tokens whose
+        key is new are looked at as strings, once per distinct token; a short text (one article) is cheaper through
+        the regular expression and a lookup per token.
+        """
+        if len(text) < SCAN_MIN_CHARS:
+            tokens = _BATCH_TOKEN_RE.findall(text)
+            return np.fromiter(map(self.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        cp = code_points(text)
+        starts, ends = token_spans(cp)
+        keys = token_keys(cp, starts, ends)
+        out = self.by_key.get(keys)
+        miss = np.flatnonzero(out < 0)
+        if miss.size:
+            long = miss[keys[miss] < 0]  # no key: looked up by string each time
+            out[long] = [self[text[a:b]] for a, b in zip(starts[long].tolist(), ends[long].tolist())]
+            miss = miss[keys[miss] >= 0]
+            new, first, inverse = np.unique(keys[miss], return_index=True, return_inverse=True)
+            at = miss[first]
+            found = np.array([self[text[a:b]] for a, b in zip(starts[at].tolist(), ends[at].tolist())],
+                             dtype=np.int64)
+            out[miss] = found[inverse]
+            self.by_key.add(new, found)
+        return out
+
 
 class _IntTable:
     """A hash table from non-negative int64 keys to int64 values, looked up for whole arrays at once
-    (open addressing with linear probing, at most a quarter full)."""
+    (open addressing with linear probing, at most a quarter full; grown by doubling)."""
 
     _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        bits = max(4, int(4 * max(keys.size, 1) - 1).bit_length())
+        self.size = 0
+        self._allocate(keys.size)
+        self._place(keys, values)
+
+    def _allocate(self, n: int) -> None:
+        bits = max(4, int(4 * max(n, 1) - 1).bit_length())
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
         self.keys = np.full(1 << bits, -1, dtype=np.int64)
         self.values = np.full(1 << bits, -1, dtype=np.int64)
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Add distinct ``keys`` that are not in the table yet."""
+        if 4 * (self.size + keys.size) > self.keys.size:
+            used = self.keys >= 0
+            old_keys, old_values = self.keys[used], self.values[used]
+            self._allocate(2 * (self.size + keys.size))
+            self.size = 0
+            self._place(old_keys, old_values)
+        self._place(keys, values)
+
+    def _place(self, keys: np.ndarray, values: np.ndarray) -> None:
+        self.size += keys.size
         slots = self._slots(keys)
         todo = np.arange(keys.size)
         while todo.size:  # place what fits; the keys that collided move one slot on
@@ -175,10 +224,9 @@ class NgramIndex:
         n = len(texts)
         if joined is None:
             joined = join_for_features(texts)
-        raw = _BATCH_TOKEN_RE.findall(_mark_links_joined(joined).lower())
         if len(self.raw) > MAX_CACHED_TOKENS:
             self.raw = _RawTokens(self)
-        rids = np.fromiter(map(self.raw.__getitem__, raw), dtype=np.int64, count=len(raw))
+        rids = self.raw.columns(_mark_links_joined(joined).lower())
         de_ids, en_ids, de_minus_en, umlauts = self.raw.table()
         text_of = np.cumsum(rids == 0)  # text index of each raw token (a separator, key 0, opens the next text)
         lead = np.bincount(text_of, weights=de_minus_en[rids], minlength=n)  # German minus English words

@@ -91,7 +91,7 @@ def test_stage1_equals_sklearn_on_the_corpus(trained, corpus):
 #: Texts at the edges of tokenization: empty, NUL, markup, invisible characters, a language tie, numbers.
 EDGE_TEXTS = ["", "   ", "zzzz qqqq", "a\x00b", "Kurs &amp; <b>Ziel</b>", "soft\u00adhy\u200bphen", "Öl und the",
               "__bos__ __eos__", "www.x.com\x00foo", "Q4 2026: $5.30 (+12 %) >> Hier!", "İstanbul ΣΊΣΥΦΟΣ",
-              "\ud800 lone surrogate"]
+              "\ud800 lone surrogate", "x" * 80 + " a token too long for a key", "中文 𝟘 ٣4 q4.5 5m a.5 ..... 3:"]
 
 
 def test_tfidf_equals_the_vectorizer(trained, corpus):
@@ -103,6 +103,44 @@ def test_tfidf_equals_the_vectorizer(trained, corpus):
     assert fast.shape == ref.shape
     assert abs(fast - ref).max() < TOLERANCE
     assert fast[500:502].nnz == 0
+
+
+def test_the_token_scan_finds_the_tokens_of_the_regular_expression(corpus):
+    import random
+    import re
+
+    from detector.features import SEP, TOKEN_PATTERN, join_for_features
+    from detector.tokenscan import code_points, token_keys, token_spans
+
+    pattern = re.compile(f"{TOKEN_PATTERN}|{SEP}")
+    rng = random.Random(0)
+    pieces = [*"ab_9 .,:/x…?!ü²٣߀İ©", "...", "1.", ":5", SEP, "\ud800", "中文", "𝟘", "www.x.com", "__url__", "5m"]
+    fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts = corpus["text"].tolist()
+    joined = [join_for_features(texts[i:i + 400]).lower() for i in range(0, len(texts), 400)]
+    keys_of: dict[int, str] = {}
+    for text in [*joined, *EDGE_TEXTS, *fuzz]:
+        cp = code_points(text)
+        starts, ends = token_spans(cp)
+        tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+        assert tokens == pattern.findall(text), text[:80]
+        for token, key in zip(tokens, token_keys(cp, starts, ends).tolist()):
+            assert (key == -1) == (len(token) > 64)
+            if key != -1:
+                assert keys_of.setdefault(key, token) == token  # one key, one token
+
+
+def test_short_and_long_texts_get_the_same_token_columns(trained, corpus, monkeypatch):
+    from detector import vectorize
+    from detector.features import join_for_features
+
+    text = join_for_features([*corpus["text"].tolist()[:200], *EDGE_TEXTS]).lower()
+    index = vectorize.NgramIndex(trained.paragraph_.vectorizer_)
+    monkeypatch.setattr(vectorize, "SCAN_MIN_CHARS", 0)
+    scanned = index.raw.columns(text)
+    again = index.raw.columns(text)  # now every key is known
+    monkeypatch.setattr(vectorize, "SCAN_MIN_CHARS", len(text) + 1)
+    assert np.array_equal(scanned, again) and np.array_equal(scanned, index.raw.columns(text))
 
 
 def test_a_full_token_cache_starts_over_with_the_same_results(trained, corpus, monkeypatch):
@@ -130,6 +168,11 @@ def test_the_integer_hash_table_finds_every_key_and_nothing_else():
     others = np.setdiff1d(rng.integers(0, 2**42, 5000), keys)
     assert np.all(table.get(others) == -1)
     assert _IntTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).get(keys[:3]).tolist() == [-1] * 3
+    grown = _IntTable(keys[:10], np.arange(10))
+    for part in np.array_split(np.arange(10, keys.size), 7):  # added in batches, the table doubling as it fills
+        grown.add(keys[part], part)
+    assert np.array_equal(grown.get(keys), np.arange(keys.size)) and np.all(grown.get(others) == -1)
+    assert 4 * grown.size <= grown.keys.size
 
 
 def test_layout_of_a_batch_is_the_layout_of_each_text(corpus):

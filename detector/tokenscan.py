@@ -1,0 +1,137 @@
+"""The tokens of :data:`~detector.features.TOKEN_PATTERN` found with numpy instead of a regular expression.
+
+``re.findall`` makes one Python string per token; on a batch of articles that and the dict lookup of each
+string are most of the feature time. :func:`token_spans` finds the same tokens (the regular expression's
+leftmost-first matches, scanned left to right) from per-character classes, and :func:`token_keys` gives each
+token a 63-bit key from its code points (a polynomial hash), so a batch's tokens are looked up as an integer
+array. ``tests/test_speed.py`` checks the spans against ``findall`` on the corpus and on edge texts.
+
+The scan, for the pattern ``\\d[\\d.,:/]*|\\w+|\\.\\.\\.|[KEPT]`` (plus the batch separator):
+
+- a *number* starts at a digit that follows no word character, the first such digit of its run of number
+  characters (digits and ``.,:/``), and runs to the end of that run;
+- a *word* starts at a word character that is not a digit, after a non-word character or after a number's
+  last digit, and runs to the end of its run of word characters;
+- ``...`` is taken three dots at a time from runs of dots outside numbers; kept punctuation outside numbers and
+  the separator are one-character tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from .features import KEPT_PUNCT, SEP
+
+_WORD, _DIGIT, _NUMSEP, _DOT, _SINGLE = 1, 2, 4, 8, 16  # character classes (bits)
+#: Code points below this get their class table at first use; a text with any code point above builds the rest.
+_BASIC_LIMIT = 0x3001
+_UNICODE_LIMIT = 0x110000
+#: Tokens longer than this many code points get no hash key (looked up by their string instead).
+MAX_HASHED = 64
+_BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
+_INVERSE = np.uint64(pow(int(_BASE), -1, 1 << 64))
+_MASK63 = np.uint64((1 << 63) - 1)
+
+
+@lru_cache(maxsize=2)
+def _classes(limit: int) -> np.ndarray:
+    """Class bits of the code points below ``limit``, from the regular expression engine's own ``\\w`` and ``\\d``."""
+    chars = "".join(map(chr, range(limit)))
+    out = np.zeros(limit, dtype=np.uint8)
+    for pattern, bit in ((r"\w+", _WORD), (r"\d+", _DIGIT)):
+        delta = np.zeros(limit + 1, dtype=np.int8)
+        spans = np.array([m.span() for m in re.finditer(pattern, chars)], dtype=np.int64).reshape(-1, 2)
+        delta[spans[:, 0]] = 1
+        delta[spans[:, 1]] -= 1
+        out[np.cumsum(delta[:-1], dtype=np.int8) > 0] |= bit
+    for c in ".,:/":
+        out[ord(c)] |= _NUMSEP
+    out[ord(".")] |= _DOT
+    for c in KEPT_PUNCT + SEP:
+        out[ord(c)] |= _SINGLE
+    return out
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates included), as uint32."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and (exclusive) ends of the runs of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(mask.view(np.int8), prepend=0, append=0))
+    return edges[0::2], edges[1::2]
+
+
+def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (code point offsets) of the tokens of the text with code points ``cp``, in order."""
+    n = cp.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    table = _classes(_BASIC_LIMIT if int(cp.max()) < _BASIC_LIMIT else _UNICODE_LIMIT)
+    cls = table[cp]
+    word = (cls & _WORD) > 0
+    digit = (cls & _DIGIT) > 0
+    after_word = np.zeros(n, dtype=bool)
+    after_word[1:] = word[:-1]
+    ends_at = np.zeros(n + 1, dtype=np.int64)  # each token's end, at its start
+    is_start = np.zeros(n, dtype=bool)
+
+    # numbers: the first digit of a number run that follows no word character, to the end of the run
+    num_starts, num_ends = _runs((cls & (_DIGIT | _NUMSEP)) > 0)
+    candidates = np.flatnonzero(digit & ~after_word)
+    run_of = np.searchsorted(num_starts, candidates, side="right") - 1
+    first = np.ones(candidates.size, dtype=bool)
+    first[1:] = run_of[1:] != run_of[:-1]
+    starts, run_of = candidates[first], run_of[first]
+    is_start[starts] = True
+    ends_at[starts] = num_ends[run_of]
+    inside = np.zeros(n + 1, dtype=np.int8)
+    inside[starts] = 1
+    inside[num_ends[run_of]] -= 1
+    in_number = np.cumsum(inside[:-1], dtype=np.int8) > 0
+
+    # words: a non-digit word character after a non-word character or a number, to the end of its word run
+    after_number = np.zeros(n, dtype=bool)
+    after_number[1:] = in_number[:-1]
+    word_starts = np.flatnonzero(word & ~digit & (~after_word | after_number))
+    _, word_ends = _runs(word)
+    is_start[word_starts] = True
+    ends_at[word_starts] = word_ends[np.searchsorted(word_ends, word_starts, side="right")]
+
+    # "..." three dots at a time from runs of dots outside numbers; single-character tokens outside numbers
+    dot_starts, dot_ends = _runs(((cls & _DOT) > 0) & ~in_number)
+    counts = (dot_ends - dot_starts) // 3
+    if counts.any():
+        owner = np.repeat(np.arange(counts.size), counts)
+        ellipses = dot_starts[owner] + 3 * (np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts))
+        is_start[ellipses] = True
+        ends_at[ellipses] = ellipses + 3
+    singles = np.flatnonzero(((cls & _SINGLE) > 0) & ~in_number)
+    is_start[singles] = True
+    ends_at[singles] = singles + 1
+
+    starts = np.flatnonzero(is_start)
+    return starts, ends_at[starts]
+
+
+def token_keys(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 63-bit key of each token's code points (-1 for tokens longer than :data:`MAX_HASHED`)."""
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    n = int(ends[-1])
+    powers = np.full(n, _BASE, dtype=np.uint64)
+    powers[0] = 1
+    np.cumprod(powers, out=powers)  # wraps modulo 2**64
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(cp[:n].astype(np.uint64) * powers, out=prefix[1:])
+    inverse = np.full(n, _INVERSE, dtype=np.uint64)
+    inverse[0] = 1
+    np.cumprod(inverse, out=inverse)
+    keys = ((prefix[ends] - prefix[starts]) * inverse[starts]) & _MASK63
+    keys = keys.view(np.int64)
+    keys[ends - starts > MAX_HASHED] = -1
+    return keys
