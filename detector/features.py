@@ -241,6 +241,21 @@ def _phone_starts(sym: np.ndarray, cls: np.ndarray) -> np.ndarray:
     return np.concatenate([plus[digit_at(plus + 1)], paren, zero[digit_at(zero + 1) & ~word_before]])
 
 
+_URL_DOT_NEXT = np.array([ord(c) for c in "cdnoi"], dtype=np.uint32)
+
+
+def _url_hints(cp: np.ndarray) -> np.ndarray:
+    """Positions that every match of _URL_RE has one of nearby: ``://``, ``w.`` (of ``www.``), or a dot before
+    ``c``, ``d``, ``n``, ``o`` or ``i`` (of a domain ending)."""
+    last = cp.size - 1
+    dots = np.flatnonzero(cp == ord("."))
+    after, before = cp[np.minimum(dots + 1, last)], cp[np.maximum(dots - 1, 0)]
+    dots = dots[((dots < last) & np.isin(after, _URL_DOT_NEXT)) | ((dots > 0) & (before == ord("w")))]
+    colons = np.flatnonzero(cp == ord(":"))
+    colons = colons[(colons < last) & (cp[np.minimum(colons + 1, last)] == ord("/"))]
+    return np.concatenate([dots, colons])
+
+
 def _edges(joined: str, starts: np.ndarray, ends: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and last visible character of each text (``first > last`` where there is none)."""
     size = space.size
@@ -337,8 +352,7 @@ def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray
         ((c1 == sid(">")) & (c2 == sid(">"))) | _ARROWS[c1],
         upper / np.maximum(letters, 1),
         np.minimum(digits / np.maximum(n_chars, 1) * 5.0, 1.0),
-        _flag_texts(_URL_RE, joined, starts, ends,
-                    _texts_at([m.start() for m in LINK_HINT_RE.finditer(joined)], starts)),
+        _flag_texts(_URL_RE, joined, starts, ends, _texts_at(_url_hints(cp), starts)),
         _flag_texts(_EMAIL_RE, joined, starts, ends, _texts_at(np.flatnonzero(sym == sid("@")), starts)),
         _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(_phone_starts(sym, cls), starts)),
         np.minimum(exclaims, 3) / 3.0,
