@@ -62,7 +62,12 @@ def code_points(text: str) -> np.ndarray:
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and (exclusive) ends of the runs of True in ``mask``."""
-    edges = np.flatnonzero(np.diff(mask.view(np.int8), prepend=0, append=0))
+    n = mask.size
+    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    if n and mask[0]:
+        edges = np.concatenate([[0], edges])
+    if n and mask[-1]:
+        edges = np.concatenate([edges, [n]])
     return edges[0::2], edges[1::2]
 
 
@@ -81,36 +86,41 @@ def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     is_start = np.zeros(n, dtype=bool)
 
     # numbers: the first digit of a number run that follows no word character, to the end of the run
-    num_starts, num_ends = _runs((cls & (_DIGIT | _NUMSEP)) > 0)
+    run_starts, run_ends = _runs((cls & (_DIGIT | _NUMSEP)) > 0)
     candidates = np.flatnonzero(digit & ~after_word)
-    run_of = np.searchsorted(num_starts, candidates, side="right") - 1
+    run_of = np.searchsorted(run_starts, candidates, side="right") - 1
     first = np.ones(candidates.size, dtype=bool)
     first[1:] = run_of[1:] != run_of[:-1]
-    starts, run_of = candidates[first], run_of[first]
-    is_start[starts] = True
-    ends_at[starts] = num_ends[run_of]
-    inside = np.zeros(n + 1, dtype=np.int8)
-    inside[starts] = 1
-    inside[num_ends[run_of]] -= 1
-    in_number = np.cumsum(inside[:-1], dtype=np.int8) > 0
+    num_starts, num_ends = candidates[first], run_ends[run_of[first]]
+    is_start[num_starts] = True
+    ends_at[num_starts] = num_ends
 
-    # words: a non-digit word character after a non-word character or a number, to the end of its word run
-    after_number = np.zeros(n, dtype=bool)
-    after_number[1:] = in_number[:-1]
-    word_starts = np.flatnonzero(word & ~digit & (~after_word | after_number))
+    def in_number(positions: np.ndarray) -> np.ndarray:
+        if num_starts.size == 0:
+            return np.zeros(positions.size, dtype=bool)
+        i = np.searchsorted(num_starts, positions, side="right") - 1
+        return (i >= 0) & (positions < num_ends[np.maximum(i, 0)])
+
+    # words: a non-digit word character after a non-word character or right after a number, to the end of its
+    # word run
+    after = num_ends[num_ends < n]
     _, word_ends = _runs(word)
-    is_start[word_starts] = True
-    ends_at[word_starts] = word_ends[np.searchsorted(word_ends, word_starts, side="right")]
+    for word_starts in (np.flatnonzero(word & ~digit & ~after_word), after[word[after] & ~digit[after]]):
+        is_start[word_starts] = True
+        ends_at[word_starts] = word_ends[np.searchsorted(word_ends, word_starts, side="right")]
 
-    # "..." three dots at a time from runs of dots outside numbers; single-character tokens outside numbers
-    dot_starts, dot_ends = _runs(((cls & _DOT) > 0) & ~in_number)
-    counts = (dot_ends - dot_starts) // 3
-    if counts.any():
+    # "..." three dots at a time from runs of dots outside numbers (a run is all inside a number or all outside)
+    dot_starts, dot_ends = _runs((cls & _DOT) > 0)
+    long = (dot_ends - dot_starts >= 3) & ~in_number(dot_starts)
+    dot_starts, counts = dot_starts[long], (dot_ends - dot_starts)[long] // 3
+    if counts.size:
         owner = np.repeat(np.arange(counts.size), counts)
         ellipses = dot_starts[owner] + 3 * (np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts))
         is_start[ellipses] = True
         ends_at[ellipses] = ellipses + 3
-    singles = np.flatnonzero(((cls & _SINGLE) > 0) & ~in_number)
+    # one-character tokens outside numbers (of them only ":" can be inside one)
+    singles = np.flatnonzero((cls & _SINGLE) > 0)
+    singles = singles[~in_number(singles)]
     is_start[singles] = True
     ends_at[singles] = singles + 1
 
