@@ -241,7 +241,8 @@ def _phone_starts(sym: np.ndarray, cls: np.ndarray) -> np.ndarray:
     return np.concatenate([plus[digit_at(plus + 1)], paren, zero[digit_at(zero + 1) & ~word_before]])
 
 
-_URL_DOT_NEXT = np.array([ord(c) for c in "cdnoi"], dtype=np.uint32)
+_URL_DOT_NEXT = np.zeros(128, dtype=bool)
+_URL_DOT_NEXT[[ord(c) for c in "cdnoi"]] = True
 
 
 def _url_hints(cp: np.ndarray) -> np.ndarray:
@@ -250,7 +251,7 @@ def _url_hints(cp: np.ndarray) -> np.ndarray:
     last = cp.size - 1
     dots = np.flatnonzero(cp == ord("."))
     after, before = cp[np.minimum(dots + 1, last)], cp[np.maximum(dots - 1, 0)]
-    dots = dots[((dots < last) & np.isin(after, _URL_DOT_NEXT)) | ((dots > 0) & (before == ord("w")))]
+    dots = dots[((dots < last) & _URL_DOT_NEXT[np.minimum(after, 127)]) | ((dots > 0) & (before == ord("w")))]
     colons = np.flatnonzero(cp == ord(":"))
     colons = colons[(colons < last) & (cp[np.minimum(colons + 1, last)] == ord("/"))]
     return np.concatenate([dots, colons])
@@ -429,15 +430,16 @@ def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = F
     nonrep = 1.0 - probs[:, 0]
     rep = nonrep < 0.5
 
+    neighbours: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # k -> (units with a k-th neighbour, its index)
+
     def shifted(values: np.ndarray, k: int) -> np.ndarray:
         """values[i + k] where that unit is in the same document, else 0."""
+        if k not in neighbours:
+            ok = np.flatnonzero(from_end >= k if k > 0 else pos >= -k)
+            neighbours[k] = ok, ok + k
+        ok, src = neighbours[k]
         out = np.zeros(n)
-        if k > 0:
-            ok = from_end >= k
-            out[ok] = values[idx[ok] + k]
-        else:
-            ok = pos >= -k
-            out[ok] = values[idx[ok] + k]
+        out[ok] = values[src]
         return out
 
     # running maxima of nonrep from each unit to its document's end / start (one accumulate per document, so
