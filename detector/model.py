@@ -225,12 +225,15 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
 
     Trained on out-of-fold stage-1 scores: a paragraph's score comes from a stage-1 model that saw neither it,
     nor (for reporting) its article, nor (for non-reporting) its template family, so the context stage learns
-    from scores as uncertain as those on unseen text. ``use_context=False`` gives the paragraph-alone model.
+    from scores as uncertain as those on unseen text. With ``seen_scores`` (and families given) it also learns
+    from scores of a stage 1 that held out only the article, as on a known publisher's template: without them a
+    template the context stage has only seen scored as unseen (low) is pulled down when its score is high.
+    ``use_context=False`` gives the paragraph-alone model.
     """
 
     def __init__(self, paragraph: ParagraphClassifier | None = None, C: float = 1.0, n_folds: int = 5,
                  use_context: bool = True, augment: bool = True, class_weight: str | dict | None = None,
-                 position: bool = False, random_state: int = 0) -> None:
+                 position: bool = False, seen_scores: bool = True, random_state: int = 0) -> None:
         self.paragraph = paragraph
         self.C = C
         self.n_folds = n_folds
@@ -238,6 +241,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         self.augment = augment
         self.class_weight = class_weight
         self.position = position
+        self.seen_scores = seen_scores
         self.random_state = random_state
 
     def _stage1(self) -> ParagraphClassifier:
@@ -254,11 +258,16 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         if not self.use_context:
             self.context_ = None
             return self
+        codes = _label_codes(y)
         oof = self._oof_stage1(texts, y, doc_ids, families)
-        Z, codes = self._context_training_set(oof, texts, doc_ids, _label_codes(y))
+        Z, labels = self._context_training_set(oof, texts, doc_ids, codes)
+        if self.seen_scores and families is not None and any(isinstance(f, str) and f for f in families):
+            seen = self._oof_stage1(texts, y, doc_ids, None)  # articles held out, their templates not
+            Z2, labels2 = self._context_training_set(seen, texts, doc_ids, codes)
+            Z, labels = np.vstack([Z, Z2]), np.concatenate([labels, labels2])
         self.context_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
         with threadpool_limits(limits=1, user_api="blas"):
-            self.context_.fit(Z, codes)
+            self.context_.fit(Z, labels)
         return self
 
     def _context_training_set(self, probs: np.ndarray, texts: list[str], doc_ids: list[str], codes: np.ndarray

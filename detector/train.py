@@ -47,6 +47,7 @@ class TrainConfig:
     context_C: float = 1.0
     context_class_weight: str | None = None
     position: bool = False
+    context_seen_scores: bool = True
     runon_fraction: float = 0.4
     min_df: int = 2
     target_loss: float = TARGET_LOSS
@@ -59,7 +60,8 @@ def build_estimator(cfg: TrainConfig, *, use_context: bool = True) -> ContextCla
     """The (unfitted) two-stage estimator described by ``cfg``."""
     return ContextClassifier(ParagraphClassifier(C=cfg.C, min_df=cfg.min_df, class_weight=cfg.class_weight),
                              C=cfg.context_C, n_folds=cfg.inner_folds, use_context=use_context,
-                             class_weight=cfg.context_class_weight, position=cfg.position, random_state=cfg.seed)
+                             class_weight=cfg.context_class_weight, position=cfg.position,
+                             seen_scores=cfg.context_seen_scores, random_state=cfg.seed)
 
 
 def fit(df: pd.DataFrame, cfg: TrainConfig) -> ContextClassifier:

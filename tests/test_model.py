@@ -116,3 +116,26 @@ def test_paragraph_alone_and_context_models_both_predict(small_data):
         assert proba.shape == (len(X), 3)
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
         assert set(est.predict(X)) <= {"reporting", "promotional", "boilerplate"}
+
+
+def test_the_context_stage_also_learns_from_scores_of_seen_templates(small_data, monkeypatch):
+    # Out-of-fold stage-1 scores twice: with the template family held out (as on an unseen publisher) and with only
+    # the article held out (as on a known one); without families there is only the article-level kind.
+    calls = []
+    original = ContextClassifier._oof_stage1
+
+    def spy(self, texts, y, doc_ids, families):
+        calls.append(families is not None)
+        return original(self, texts, y, doc_ids, families)
+
+    monkeypatch.setattr(ContextClassifier, "_oof_stage1", spy)
+    X, y, families = small_data[["doc_id", "text"]], small_data["label"].tolist(), small_data["family"].tolist()
+    seen = ContextClassifier(ParagraphClassifier(), n_folds=3).fit(X, y, families=families)
+    assert calls == [True, False]
+    calls.clear()
+    unseen_only = ContextClassifier(ParagraphClassifier(), n_folds=3, seen_scores=False).fit(X, y, families=families)
+    assert calls == [True]
+    calls.clear()
+    ContextClassifier(ParagraphClassifier(), n_folds=3).fit(X, y)
+    assert calls == [False]
+    assert not np.allclose(seen.context_.coef_, unseen_only.context_.coef_)
