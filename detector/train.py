@@ -207,9 +207,11 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
             "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (nltk Snowball, de/en) + "
                       f"{len(est.paragraph_.feature_names()) - len(est.paragraph_.vectorizer_.vocabulary_)} "
                       "layout features -> multinomial logistic regression",
-            "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities, runs of non-reporting units "
-                      "before and after (no position features, nor counts of reporting units standing in for "
-                      "position) -> logistic regression",
+            "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities (from stage-1 models that "
+                      "held out the template family" + (", and from models that held out only the article" if
+                                                        cfg.context_seen_scores else "") +
+                      "), runs of non-reporting units before and after (no position features, nor counts of "
+                      "reporting units standing in for position) -> logistic regression",
             "vocabulary": len(est.paragraph_.vectorizer_.vocabulary_),
         },
         "config": asdict(cfg),
