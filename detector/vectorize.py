@@ -211,12 +211,9 @@ class NgramIndex:
         return sp.csr_matrix((values, cols, ptr), shape=(len(texts), self.n_features))
 
     def decision(self, texts: Sequence[str], weights: np.ndarray, joined: str | None = None) -> np.ndarray:
-        """``transform(texts) @ weights`` for a dense ``weights`` (features x outputs), without a sparse matrix."""
-        rows, cols, values = self.entries(texts, joined)
-        out = np.empty((len(texts), weights.shape[1]))
-        for k in range(weights.shape[1]):
-            out[:, k] = np.bincount(rows, weights=values * weights[cols, k], minlength=len(texts))
-        return out
+        """``transform(texts) @ weights`` for a dense ``weights`` (features x outputs); scipy's CSR product sums
+        each row on its own, in column order, so a text's result does not depend on the rest of the batch."""
+        return np.asarray(self.transform(texts, joined) @ weights, dtype=np.float64)
 
     def entries(self, texts: Sequence[str], joined: str | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
