@@ -88,7 +88,12 @@ class Detector:
         self.model = model
         self.manifest: dict[str, Any] = dict(manifest or {})
         default = self.manifest.get("threshold", DEFAULT_THRESHOLD)
+        #: Threshold on the non-reporting score for paragraphs; ``runon_threshold`` for run-on text (documents
+        #: scored by the run-on model), chosen by training for the same reporting loss. A ``threshold`` given here
+        #: or to a method sets both.
         self.threshold = _check_threshold(default if threshold is None else threshold)
+        self.runon_threshold = (self.threshold if threshold is not None else
+                                _check_threshold(self.manifest.get("runon_threshold", self.threshold)))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, *, threshold: float | None = None) -> Detector:
@@ -106,19 +111,21 @@ class Detector:
 
     # -- classification -------------------------------------------------------------------------------------
 
-    def _score_docs(self, docs: list[tuple[str, list[Span]]]) -> list[np.ndarray]:
-        """Scores per document; run-on documents (at least half of the units sentences) go to the model's run-on
-        estimator if any."""
+    def _score_docs(self, docs: list[tuple[str, list[Span]]], threshold: float | None
+                    ) -> list[tuple[np.ndarray, float]]:
+        """Scores and threshold per document; run-on documents (at least half of the units sentences) go to the
+        model's run-on estimator if any, with its threshold unless ``threshold`` is given."""
         runon_model = getattr(self.model, "runon_model_", None)
         is_runon = [runon_model is not None and bool(spans) and 2 * sum(s.kind == "sentence" for s in spans)
                     >= len(spans) for _, spans in docs]
-        out: list[np.ndarray | None] = [None] * len(docs)
+        out: list[tuple[np.ndarray, float] | None] = [None] * len(docs)
         for flag, model in ((False, self.model), (True, runon_model)):
             idx = [i for i, r in enumerate(is_runon) if r == flag]
             if idx:
+                t = threshold if threshold is not None else self.runon_threshold if flag else self.threshold
                 texts = [[docs[i][0][s.start:s.end] for s in docs[i][1]] for i in idx]
                 for i, probs in zip(idx, model.predict_proba_docs(texts)):
-                    out[i] = probs
+                    out[i] = probs, t
         return out  # type: ignore[return-value]
 
     def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
@@ -137,22 +144,22 @@ class Detector:
     def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:
         """Every unit of ``text`` in document order, with offsets, label and scores."""
         text = _check_text(text)
-        t = self.threshold if threshold is None else _check_threshold(threshold)
+        t = None if threshold is None else _check_threshold(threshold)
         spans = segment(text)
         if not spans:
             return []
-        (probs,) = self._score_docs([(text, spans)])
-        return self._paragraphs(text, spans, probs, t)
+        ((probs, t_doc),) = self._score_docs([(text, spans)], t)
+        return self._paragraphs(text, spans, probs, t_doc)
 
     def classify_many(self, texts: Iterable[str], *, threshold: float | None = None,
                       batch_size: int = 64) -> Iterator[list[Paragraph]]:
         """:meth:`classify` over many texts, scored in batches (faster than one call each)."""
-        t = self.threshold if threshold is None else _check_threshold(threshold)
+        t = None if threshold is None else _check_threshold(threshold)
         batch: list[tuple[str, list[Span]]] = []
 
         def flush() -> Iterator[list[Paragraph]]:
-            for (txt, spans), probs in zip(batch, self._score_docs(batch)):
-                yield self._paragraphs(txt, spans, probs, t)
+            for (txt, spans), (probs, t_doc) in zip(batch, self._score_docs(batch, t)):
+                yield self._paragraphs(txt, spans, probs, t_doc)
             batch.clear()
 
         for text in texts:
@@ -175,7 +182,7 @@ class Detector:
     def clean_and_explain(self, text: str, *, threshold: float | None = None, keep: Collection[str] = ()
                           ) -> tuple[str, list[Paragraph]]:
         """The cleaned text and the removed paragraphs (offsets into the original ``text``)."""
-        t = self.threshold if threshold is None else _check_threshold(threshold)
+        t = None if threshold is None else _check_threshold(threshold)
         return self._clean_batch([_check_text(text)], t, _check_keep(keep))[0]
 
     # -- explanations and HTML (issue 7) --------------------------------------------------------------------
@@ -204,7 +211,7 @@ class Detector:
                                keep: Collection[str] = (), batch_size: int = 64
                                ) -> Iterator[tuple[str, list[Paragraph]]]:
         """:meth:`clean_and_explain` over many texts, in order; each pass scores a whole batch at once."""
-        t = self.threshold if threshold is None else _check_threshold(threshold)
+        t = None if threshold is None else _check_threshold(threshold)
         kept = _check_keep(keep)
         batch: list[str] = []
         for text in texts:
@@ -215,9 +222,10 @@ class Detector:
         if batch:
             yield from self._clean_batch(batch, t, kept)
 
-    def _clean_batch(self, texts: list[str], threshold: float, kept: frozenset[str]
+    def _clean_batch(self, texts: list[str], threshold: float | None, kept: frozenset[str]
                      ) -> list[tuple[str, list[Paragraph]]]:
-        """The passes of :meth:`clean_and_explain`, each pass scoring every still-changing text together."""
+        """The passes of :meth:`clean_and_explain`, each pass scoring every still-changing text together
+        (``threshold`` None: the model's, per kind of document)."""
         excerpts = [Excerpt(text) for text in texts]
         removed: list[list[Paragraph]] = [[] for _ in texts]
         active = list(range(len(texts)))
@@ -227,8 +235,9 @@ class Detector:
             if not docs:
                 break
             active = []
-            for (i, current, spans), probs in zip(docs, self._score_docs([(c, s) for _, c, s in docs])):
-                paras = self._paragraphs(current, spans, probs, threshold)
+            for (i, current, spans), (probs, t_doc) in zip(docs, self._score_docs([(c, s) for _, c, s in docs],
+                                                                                   threshold)):
+                paras = self._paragraphs(current, spans, probs, t_doc)
                 drop = [p.label not in kept for p in paras]
                 if not any(drop):
                     continue

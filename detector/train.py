@@ -135,6 +135,14 @@ def runon_metrics(runon: pd.DataFrame, threshold: float) -> dict[str, Any]:
             "reporting_loss": round(float(removed.get("reporting", 0.0)), 5)}
 
 
+def threshold_for_loss(reporting_scores: np.ndarray, target_loss: float, minimum: float) -> float:
+    """Lowest threshold on P(not reporting) at which at most ``target_loss`` of these reporting scores reach it."""
+    rep_scores = np.sort(np.asarray(reporting_scores, dtype=np.float64))[::-1]
+    allowed = int(np.floor(target_loss * len(rep_scores)))
+    t = float(rep_scores[allowed]) + 1e-6 if allowed < len(rep_scores) else 0.0
+    return round(min(max(t, minimum), 0.999), 4)
+
+
 def choose_threshold(labels: pd.Series, probs: np.ndarray, target_loss: float, minimum: float,
                      extra_reporting: np.ndarray | None = None) -> float:
     """Lowest threshold on P(not reporting) at which at most ``target_loss`` of reporting rows are removed.
@@ -144,17 +152,20 @@ def choose_threshold(labels: pd.Series, probs: np.ndarray, target_loss: float, m
     rep = probs[(labels == "reporting").to_numpy()]
     if extra_reporting is not None:
         rep = np.vstack([rep, extra_reporting])
-    rep_scores = np.sort(1.0 - rep[:, 0])[::-1]
-    allowed = int(np.floor(target_loss * len(rep_scores)))
-    t = float(rep_scores[allowed]) + 1e-6 if allowed < len(rep_scores) else 0.0
-    return round(min(max(t, minimum), 0.999), 4)
+    return threshold_for_loss(1.0 - rep[:, 0], target_loss, minimum)
 
 
-def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float) -> dict[str, Any]:
+def choose_runon_threshold(runon: pd.DataFrame, target_loss: float, minimum: float) -> float:
+    """The threshold for run-on text: the same reporting-loss target, on the out-of-fold scores of sentence units
+    of run-on articles (scored by the run-on model, whose scores run higher on reporting)."""
+    return threshold_for_loss(runon.loc[runon["label"] == "reporting", "score"].to_numpy(), target_loss, minimum)
+
+
+def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float, runon_threshold: float) -> dict[str, Any]:
     out: dict[str, Any] = {"folds": cv["folds"], "threshold": threshold,
                            "cleaned_article_reporting_loss": round(float((1 - cv["stripped"][:, 0] >= threshold).mean()), 5)}
     unseen = cv["unseen"]
-    out["runon"] = runon_metrics(cv["runon"], threshold)
+    out["runon"] = {"threshold": runon_threshold, **runon_metrics(cv["runon"], runon_threshold)}
     for name in ("context", "paragraph"):
         pred = predict_labels(cv[name], threshold)
         sub = df[unseen]
@@ -186,13 +197,15 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
 
     t0 = time.perf_counter()
     cv_report: dict[str, Any] | None = None
-    threshold = 0.5
+    threshold = runon_threshold = 0.5
     if cfg.cv:
         log.info("cross-validating (%d folds by article and template family)", cfg.folds)
         cv = cross_validate(df, cfg)
         threshold = choose_threshold(df["label"], cv["context"], cfg.target_loss, cfg.min_threshold,
                                      extra_reporting=cv["stripped"])
-        cv_report = _cv_metrics(df, cv, threshold)
+        runon_threshold = (choose_runon_threshold(cv["runon"], cfg.target_loss, cfg.min_threshold)
+                           if cfg.runon_fraction > 0 else threshold)
+        cv_report = _cv_metrics(df, cv, threshold, runon_threshold)
     log.info("fitting on all %d paragraphs", len(df))
     est = fit(df, cfg)
     s = stats(df)
@@ -201,6 +214,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
         "format": 1,
         "labels": list(LABELS),
         "threshold": threshold,
+        "runon_threshold": runon_threshold,
         "threshold_rule": {"target_reporting_loss": cfg.target_loss, "minimum": cfg.min_threshold,
                            "chosen_on": "out-of-fold context-model scores" if cfg.cv else "default (no CV)"},
         "pipeline": {
@@ -245,7 +259,9 @@ def model_card(manifest: dict[str, Any]) -> str:
              f"- Stage 2: {manifest['pipeline']['stage2']}",
              f"- Default threshold on P(not reporting): {manifest['threshold']} "
              f"({manifest['threshold_rule']['chosen_on']}, target reporting loss "
-             f"{manifest['threshold_rule']['target_reporting_loss']:.1%}).", ""]
+             f"{manifest['threshold_rule']['target_reporting_loss']:.1%}); for run-on text (sentence units, the "
+             f"run-on model): {manifest.get('runon_threshold', manifest['threshold'])}, chosen the same way on "
+             "out-of-fold scores of run-on articles.", ""]
     cv = manifest.get("cv")
     if cv:
         lines += ["## Cross-validated metrics",
@@ -268,7 +284,8 @@ def model_card(manifest: dict[str, Any]) -> str:
         if cv.get("runon"):
             r = cv["runon"]
             lines += ["", f"Run-on text (the same held-out articles with their paragraph breaks removed, scored by the "
-                          f"run-on model, a paragraph counted as cut when most of its characters go): promotional "
+                          f"run-on model at its threshold {r.get('threshold', manifest['threshold'])}, a paragraph "
+                          f"counted as cut when most of its characters go): promotional "
                           f"recall {r['promotional_recall']:.3f}, boilerplate recall {r['boilerplate_recall']:.3f}, "
                           f"reporting loss {r['reporting_loss']:.2%}."]
         if "cleaned_article_reporting_loss" in cv:

@@ -103,3 +103,21 @@ def test_classify_many_matches_classify(det):
 
 def test_repr_names_model_and_threshold(det):
     assert "finpromo-base" in repr(det) and str(det.threshold) in repr(det)
+
+
+def test_run_on_text_is_cut_at_the_run_on_models_own_threshold(det):
+    # A scraped article whose paragraph breaks were lost is scored sentence by sentence by the run-on model, whose
+    # threshold training chose for the same reporting loss; a threshold given explicitly applies to both kinds.
+    article = (EXAMPLES / "siemens-energy-de.txt").read_text(encoding="utf-8")
+    run_on = " ".join(article.split())
+    units = det.classify(run_on)
+    assert units and all(p.kind == "sentence" for p in units)
+    assert all((p.label != "reporting") == (p.score >= det.runon_threshold) for p in units)
+    assert any(p.label != "reporting" for p in units)  # the closing ad goes in run-on text too
+    never = Detector(det.model, {**det.manifest, "runon_threshold": 1.0})
+    assert [p.label != "reporting" for p in never.classify(run_on)] == [p.score >= 1.0 for p in units]
+    assert never.clean(article) == det.clean(article) != article  # paragraphs keep their own threshold
+    assert never.clean(run_on, threshold=det.threshold) == Detector(det.model, {**det.manifest, "runon_threshold":
+                                                                                 det.threshold}).clean(run_on)
+    both = Detector(det.model, det.manifest, threshold=0.6)
+    assert both.threshold == both.runon_threshold == 0.6
