@@ -20,7 +20,7 @@ from typing import NamedTuple
 # A line break followed by at least one whitespace-only line (the blank line), in any newline convention.
 _BLANK_LINE_SEP = re.compile(r"((?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+)")
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
-#: A unit at least this long with no line break in it is treated as run-on text and split into sentences.
+#: A line at least this long is treated as run-on text and split into sentences.
 RUNON_MIN_CHARS = 1000
 #: A line that is an item of a bullet or numbered list.
 BULLET_RE = re.compile(r"^[^\S\r\n]*(?:[-*•·–—▪►✓◦]|\d{1,2}[.)])[^\S\r\n]+\S", re.MULTILINE)

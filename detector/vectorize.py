@@ -3,8 +3,8 @@
 :class:`NgramIndex` compiles a fitted vectorizer (analyzer :class:`~detector.features.NgramAnalyzer`) into
 integer tables. The tokens of a batch's joined text are found and keyed with numpy (:mod:`detector.tokenscan`),
 each distinct new token is looked up once as a string in a cache (raw token -> its stem ids in either language),
-and the per-text languages, n-gram ids, counts and tf-idf weights are computed with numpy over the whole batch. The result equals
-``vectorizer.transform(texts)`` (``tests/test_speed.py`` checks it on the corpus).
+and the per-text languages, n-gram ids, counts and tf-idf weights are computed with numpy over the whole batch.
+The result equals ``vectorizer.transform(texts)`` (``tests/test_speed.py`` checks it on the corpus).
 """
 
 from __future__ import annotations
@@ -87,13 +87,16 @@ class _RawTokens(dict):
         out = self.by_key.get(keys)
         miss = np.flatnonzero(out < 0)
         if miss.size:
+
+            def looked_up(at: np.ndarray) -> np.ndarray:  # the tokens at ``at`` as strings, through the dict
+                return np.array([self[text[a:b]] for a, b in zip(starts[at].tolist(), ends[at].tolist())],
+                                dtype=np.int64)
+
             long = miss[keys[miss] < 0]  # no key: looked up by string each time
-            out[long] = [self[text[a:b]] for a, b in zip(starts[long].tolist(), ends[long].tolist())]
+            out[long] = looked_up(long)
             miss = miss[keys[miss] >= 0]
             new, first, inverse = np.unique(keys[miss], return_index=True, return_inverse=True)
-            at = miss[first]
-            found = np.array([self[text[a:b]] for a, b in zip(starts[at].tolist(), ends[at].tolist())],
-                             dtype=np.int64)
+            found = looked_up(miss[first])
             out[miss] = found[inverse]
             self.by_key.add(new, found)
         return out
