@@ -4,8 +4,10 @@ Rules, in order:
 
 1. Paragraphs are separated by blank lines: a line break followed by one or more whitespace-only lines, with
    any mix of ``\\n``, ``\\r\\n`` and ``\\r``.
-2. A text with no blank line but several lines is split per line; a bullet list stays with its lead-in line
-   (the line ending in ``:`` before it) and consecutive bullet lines stay together.
+2. A text with no blank line but several lines is split per line; so is a block of several lines at least
+   :data:`RUNON_MIN_CHARS` long (a headline, a blank line, then a body whose paragraphs are single lines). A
+   bullet list stays with its lead-in line (the line ending in ``:`` before it) and consecutive bullet lines stay
+   together.
 3. A line at least :data:`RUNON_MIN_CHARS` long is run-on text (a scraper lost the paragraph breaks, ads may be
    glued in): it is split into sentence-sized units (:mod:`detector.sentences`); the short lines of its unit
    between run-on lines (a list, a heading) stay together as one unit.
@@ -55,10 +57,13 @@ def _pieces(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
     return pieces
 
 
-def _split_lines(text: str) -> list[Span]:
+def _split_lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Rule 2 for ``text[start:end]``: one unit per line, a bullet list together with its lead-in line."""
+    end = len(text) if end is None else end
     spans: list[Span] = []
     open_list = False  # the last span is a lead-in line or a list, so bullets join it
-    for a, b in _pieces(text, _LINE_BREAK):
+    for a, b in _pieces(text[start:end], _LINE_BREAK):
+        a, b = start + a, start + b
         span = _trimmed(text, a, b, "line")
         if span is None:
             continue
@@ -107,7 +112,12 @@ def _split_runon(text: str, spans: list[Span]) -> list[Span]:
 
 def segment(text: str) -> list[Span]:
     """Split ``text`` into units; see the module docstring for the rules."""
-    blocks = [s for a, b in _pieces(text, _BLANK_LINE_SEP) if (s := _trimmed(text, a, b, "paragraph"))]
-    if len(blocks) == 1 and _LINE_BREAK.search(text, blocks[0].start, blocks[0].end):
-        blocks = _split_lines(text)
-    return _split_runon(text, blocks)
+    blocks = [(a, b, s) for a, b in _pieces(text, _BLANK_LINE_SEP) if (s := _trimmed(text, a, b, "paragraph"))]
+    units: list[Span] = []
+    for a, b, block in blocks:
+        if (len(blocks) == 1 or block.end - block.start >= RUNON_MIN_CHARS) and _LINE_BREAK.search(
+                text, block.start, block.end):
+            units.extend(_split_lines(text, a, b))  # from the start of the block's first line
+        else:
+            units.append(block)
+    return _split_runon(text, units)

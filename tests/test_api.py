@@ -121,3 +121,13 @@ def test_run_on_text_is_cut_at_the_run_on_models_own_threshold(det):
                                                                                  det.threshold}).clean(run_on)
     both = Detector(det.model, det.manifest, threshold=0.6)
     assert both.threshold == both.runon_threshold == 0.6
+
+
+def test_a_body_of_single_lines_under_a_headline_keeps_its_reporting(det):
+    article = (EXAMPLES / "siemens-energy-de.txt").read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in article.split("\n\n") if p.strip()]
+    text = "Siemens Energy im Überblick\n\n" + "\n".join(paragraphs)
+    kept = [p.text for p in det.classify(article) if p.label == "reporting"]
+    cleaned = det.clean(text)
+    assert all(" ".join(k.split()) in cleaned for k in kept)
+    assert len(cleaned) < len(text)  # the closing ad still goes

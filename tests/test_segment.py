@@ -58,3 +58,13 @@ def test_run_on_lines_around_a_list_are_split_into_sentences_and_the_list_stays_
     assert [text[s.start:s.end] for s in spans if s.kind == "line"] == ["- erstens"]
     assert units(text)[0].startswith("Der Umsatz stieg im Quartal 0")
     assert all(len(u) < 1000 for u in units(text))
+
+
+def test_a_long_block_of_single_lines_after_a_headline_is_split_per_line():
+    # Scraped text often has a headline, a blank line, then a body whose paragraphs are single lines: the body
+    # must not be one unit (it could only be kept or cut whole).
+    body = [f"Paragraph {i}: the company reported revenue of {i} billion euros in the quarter." for i in range(20)]
+    text = "Headline of the day\n\n" + "\n".join(body)
+    assert units(text) == ["Headline of the day", *body]
+    short = "Contact:\nJane Doe\n+49 69 1234 5678\n\nNext paragraph."
+    assert units(short) == ["Contact:\nJane Doe\n+49 69 1234 5678", "Next paragraph."]  # a short block stays whole
