@@ -48,7 +48,7 @@ class TrainConfig:
     context_class_weight: str | None = None
     position: bool = False
     context_seen_scores: bool = True
-    runon_fraction: float = 0.4
+    runon_fraction: float = 1.0
     min_df: int = 2
     target_loss: float = TARGET_LOSS
     min_threshold: float = MIN_THRESHOLD
