@@ -216,14 +216,17 @@ def measure(articles: list[Article], model: str | None, *, repeats: int, latency
             with_justext: bool = True) -> dict[str, float]:
     """Every figure of the benchmark, as a flat dict (times in seconds, sizes in MB)."""
     from detector import Detector
-    from detector.modelfile import MODEL_FILE, bundled_model_dir, resolve_model_dir
+    from detector.modelfile import MODEL_FILE, bundled_model_dir, read_manifest, resolve_model_dir
 
     r: dict[str, float] = {}
     with ExitStack() as stack:
         model_dir = bundled_model_dir(stack) if model is None else resolve_model_dir(model)
-        r["model_file_mb"] = (model_dir / MODEL_FILE).stat().st_size / 1e6
+        files = [MODEL_FILE, *filter(None, [read_manifest(model_dir).get("runon_file")])]
+        r["model_file_mb"] = sum((model_dir / f).stat().st_size for f in files) / 1e6
     det = Detector.load(model)
     r["model_load_s"] = best_of(3, lambda: Detector.load(model))
+    if len(files) > 1:  # the run-on estimator is unpickled when run-on text first comes in
+        r["runon_load_s"] = best_of(3, lambda: Detector.load(model).model.runon_model_.paragraph_)
 
     texts = [a.text for a in articles]
     n_paras = sum(len(a.paragraphs) for a in articles)
@@ -334,6 +337,8 @@ def format_table(r: dict[str, float]) -> str:
                       "{:.0f} MB")]
     lines += [row("model file", f"{r['model_file_mb']:.2f} MB", "", "model_file_mb", "{:.2f} MB"),
               row("model load", f"{r['model_load_s'] * 1e3:.0f} ms", "", None)]
+    if "runon_load_s" in r:
+        lines.append(row("  with the run-on part", f"{r['runon_load_s'] * 1e3:.0f} ms", "", None))
     return "\n".join(lines)
 
 

@@ -1,5 +1,8 @@
 """Model files on disk: ``model.joblib`` beside ``manifest.json``, verified before they are unpickled.
 
+A model with a run-on estimator keeps it in a file of its own, ``runon.joblib``: it is verified with the rest but
+unpickled only when run-on text first comes in, so paragraph text never pays for it at start-up.
+
 A joblib/pickle file runs code when it is loaded. Only load model files you trust: :func:`load_model` refuses a
 model whose SHA-256 does not match the one in its manifest, so a tampered or truncated file never reaches
 ``joblib.load``, but the manifest itself is only as trustworthy as where it came from.
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_FILE = "model.joblib"
+RUNON_FILE = "runon.joblib"
 MANIFEST_FILE = "manifest.json"
 #: Name of the model bundled with the package (and of its folder under ``models/`` in the repository).
 BUNDLED_NAME = "finpromo-base"
@@ -84,44 +88,110 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
-    """Verify and load a model folder; returns ``(estimator, manifest)``."""
+def _read_verified(path: Path, expected: str) -> bytes:
+    """The bytes of ``path``, after checking that their SHA-256 is ``expected`` (what is checked is what loads)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing model file") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 {actual[:12]}… does not match the manifest ({expected[:12]}…); "
+            "the file was modified or truncated and will not be loaded")
+    return data
+
+
+def _unpickle(data: bytes, path: Path) -> Any:
+    import io
+
     import joblib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's own version warning; load_model says it once, clearly
+        try:
+            return joblib.load(io.BytesIO(data))
+        except Exception as exc:  # a corrupt pickle can raise nearly anything
+            raise ModelError(f"{path}: cannot load the model ({type(exc).__name__}: {exc})") from None
+
+
+class LazyEstimator:
+    """An estimator file, verified and read at load time, unpickled on first use; attributes pass through."""
+
+    def __init__(self, data: bytes, path: Path) -> None:
+        self.path = path
+        self._data: bytes | None = data
+        self._estimator: Any = None
+
+    @property
+    def estimator(self) -> Any:
+        """The unpickled estimator (unpickled now if it was not yet)."""
+        if self._estimator is None:
+            self._estimator = _unpickle(self._data or b"", self.path)
+            self._data = None
+        return self._estimator
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "path":
+            raise AttributeError(name)
+        return getattr(self.estimator, name)
+
+
+def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
+    """Verify and load a model folder; returns ``(estimator, manifest)``.
+
+    Every file is read and verified here; a run-on estimator of its own file is unpickled on first use
+    (:class:`LazyEstimator`), from the bytes that were verified.
+    """
     import sklearn
 
     manifest = read_manifest(model_dir)
     model_path = model_dir / MODEL_FILE
-    if not model_path.is_file():
-        raise ModelError(f"{model_path}: missing model file")
-    actual = sha256_file(model_path)
-    if actual != manifest["model_sha256"]:
-        raise ModelIntegrityError(
-            f"{model_path}: SHA-256 {actual[:12]}… does not match the manifest ({manifest['model_sha256'][:12]}…); "
-            "the file was modified or truncated and will not be loaded")
+    model_data = _read_verified(model_path, manifest["model_sha256"])
+    runon = None
+    if manifest.get("runon_file"):
+        runon_path = model_dir / manifest["runon_file"]
+        runon = LazyEstimator(_read_verified(runon_path, str(manifest.get("runon_sha256"))), runon_path)
     trained_with = manifest.get("versions", {}).get("scikit-learn")
     if trained_with and trained_with != sklearn.__version__:
         warnings.warn(f"model {model_dir.name!r} was trained with scikit-learn {trained_with}, this is "
                       f"{sklearn.__version__}; scores may differ — retrain it with `finpromo train`",
                       ModelVersionWarning, stacklevel=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # sklearn's own version warning; ours above says it once, clearly
-        try:
-            estimator = joblib.load(model_path)
-        except Exception as exc:  # a corrupt pickle can raise nearly anything
-            raise ModelError(f"{model_path}: cannot load the model ({type(exc).__name__}: {exc})") from None
+    estimator = _unpickle(model_data, model_path)
+    if runon is not None:
+        estimator.runon_model_ = runon
     return estimator, manifest
 
 
 def save_model(estimator: Any, model_dir: str | os.PathLike[str], manifest: dict[str, Any]) -> Path:
-    """Write ``model.joblib`` and ``manifest.json`` (with the model's SHA-256) into ``model_dir``."""
+    """Write ``model.joblib`` (and ``runon.joblib`` for a run-on estimator) and ``manifest.json`` (with each file's
+    SHA-256) into ``model_dir``."""
     import joblib
 
     out = Path(model_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model_path = out / MODEL_FILE
-    tmp = out / (MODEL_FILE + ".tmp")
-    joblib.dump(estimator, tmp, compress=3)
-    os.replace(tmp, model_path)
-    manifest = {**manifest, "model_file": MODEL_FILE, "model_sha256": sha256_file(model_path)}
+
+    def dump(obj: Any, name: str) -> str:
+        tmp = out / (name + ".tmp")
+        joblib.dump(obj, tmp, compress=3)
+        os.replace(tmp, out / name)
+        return sha256_file(out / name)
+
+    runon = getattr(estimator, "runon_model_", None)
+    if isinstance(runon, LazyEstimator):  # a loaded model saved again
+        runon = runon.estimator
+    files: dict[str, str] = {}
+    if runon is not None:
+        del estimator.runon_model_  # pickled on its own, so loading can leave it for later
+        try:
+            files = {"model_sha256": dump(estimator, MODEL_FILE), "runon_file": RUNON_FILE,
+                     "runon_sha256": dump(runon, RUNON_FILE)}
+        finally:
+            estimator.runon_model_ = runon
+    else:
+        files = {"model_sha256": dump(estimator, MODEL_FILE)}
+        (out / RUNON_FILE).unlink(missing_ok=True)
+    manifest = {k: v for k, v in manifest.items() if k not in ("runon_file", "runon_sha256")}
+    manifest = {**manifest, "model_file": MODEL_FILE, **files}
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out

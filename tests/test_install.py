@@ -26,7 +26,7 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contains_the_bundled_model(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for f in ("model.joblib", "manifest.json", "MODEL_CARD.md"):
+    for f in ("model.joblib", "runon.joblib", "manifest.json", "MODEL_CARD.md"):
         assert f"detector/_bundled/{f}" in names
     assert "detector/py.typed" in names
 

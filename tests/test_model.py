@@ -53,6 +53,25 @@ def test_save_load_round_trip_gives_identical_scores(det, tmp_path):
     assert a == b
 
 
+def test_the_run_on_part_is_verified_at_load_and_unpickled_on_first_run_on_text(model_dir, tmp_path):
+    run_on = " ".join(ARTICLE.split())
+    det = Detector.load(model_dir)
+    lazy = det.model.runon_model_
+    det.classify(ARTICLE)
+    assert lazy._estimator is None  # paragraph text never unpickles it
+    scores = [p.score for p in det.classify(run_on)]
+    assert lazy._estimator is not None and scores
+    again = Detector.load(save_model(det.model, tmp_path / "resaved", {**det.manifest}))  # a loaded model saves whole
+    assert [p.score for p in again.classify(run_on)] == scores
+    assert (tmp_path / "resaved" / "runon.joblib").is_file()
+    path = model_dir / "runon.joblib"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="runon.joblib"):
+        Detector.load(model_dir)  # refused at load, not at the first run-on text
+
+
 def test_load_accepts_the_model_file_path_too(model_dir):
     assert Detector.load(model_dir / "model.joblib").manifest["name"] == "finpromo-base"
 
