@@ -94,6 +94,8 @@ def _read_verified(path: Path, expected: str) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ModelError(f"{path}: missing model file") from None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise ModelIntegrityError(

@@ -57,9 +57,8 @@ def _pieces(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
     return pieces
 
 
-def _split_lines(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+def _split_lines(text: str, start: int, end: int) -> list[Span]:
     """Rule 2 for ``text[start:end]``: one unit per line, a bullet list together with its lead-in line."""
-    end = len(text) if end is None else end
     spans: list[Span] = []
     open_list = False  # the last span is a lead-in line or a list, so bullets join it
     for a, b in _pieces(text[start:end], _LINE_BREAK):
