@@ -25,6 +25,9 @@ CORPORA = {
 #: metrics that may not go down (floors) and that may not go up (ceilings)
 HIGHER = ("removal_precision", "removal_recall", "promotional_f1", "boilerplate_f1", "exact_clean_rate")
 LOWER = ("reporting_loss",)
+#: cross-validation also gates run-on text (the held-out articles with their paragraph breaks removed)
+CV_HIGHER = (*HIGHER, "runon_promotional_recall", "runon_boilerplate_recall")
+CV_LOWER = (*LOWER, "runon_reporting_loss")
 
 
 def corpus_sha256(path: Path) -> str:
@@ -66,7 +69,9 @@ def bundled_manifest() -> dict:
 
 
 def cv_figures() -> dict[str, float]:
-    return gate_figures(bundled_manifest()["cv"]["context"]["unseen_families"])
+    cv = bundled_manifest()["cv"]
+    runon = {f"runon_{k}": cv["runon"][k] for k in ("promotional_recall", "boilerplate_recall", "reporting_loss")}
+    return {**gate_figures(cv["context"]["unseen_families"]), **runon}
 
 
 def training_data_sha256() -> str:
@@ -76,10 +81,10 @@ def training_data_sha256() -> str:
 
 def violations(measured: dict[str, float], pinned: dict[str, float]) -> list[str]:
     out = []
-    for k in HIGHER:
+    for k in CV_HIGHER:
         if k in pinned and measured[k] < pinned[k]:
             out.append(f"{k} {measured[k]:.4f} < floor {pinned[k]:.4f}")
-    for k in LOWER:
+    for k in CV_LOWER:
         if k in pinned and measured[k] > pinned[k]:
             out.append(f"{k} {measured[k]:.4f} > ceiling {pinned[k]:.4f}")
     return out
@@ -101,8 +106,8 @@ def pin(allow_lower: bool = False) -> int:
                                 "ceilings": {k: math.ceil(m[k] * 1000) / 1000 for k in LOWER}}
     c = cv_figures()
     new["cv"] = {"data_sha256": training_data_sha256(),
-                 "floors": {k: math.floor(c[k] * 1000) / 1000 for k in HIGHER},
-                 "ceilings": {k: math.ceil(c[k] * 1000) / 1000 for k in LOWER}}
+                 "floors": {k: math.floor(c[k] * 1000) / 1000 for k in CV_HIGHER},
+                 "ceilings": {k: math.ceil(c[k] * 1000) / 1000 for k in CV_LOWER}}
     lowered = []
     for name, entry in [*new["corpora"].items(), ("cv", new["cv"])]:
         before = old.get("corpora", {}).get(name) if name != "cv" else old.get("cv")

@@ -43,3 +43,10 @@ def test_gate_refuses_a_drop():
     measured = {"removal_precision": 0.89, "removal_recall": 1, "promotional_f1": 1, "boilerplate_f1": 1,
                 "exact_clean_rate": 1, "reporting_loss": 0.02}
     assert len(violations(measured, floors)) == 2
+
+
+def test_cross_validation_gates_run_on_text_too():
+    pinned = {**PINNED["cv"]["floors"], **PINNED["cv"]["ceilings"]}
+    assert {"runon_promotional_recall", "runon_boilerplate_recall", "runon_reporting_loss"} <= set(pinned)
+    worse = {**cv_figures(), "runon_promotional_recall": 0.0, "runon_reporting_loss": 1.0}
+    assert [v.split()[0] for v in violations(worse, pinned)] == ["runon_promotional_recall", "runon_reporting_loss"]
