@@ -177,7 +177,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         joined = join_for_features(texts)  # one pass over the batch's text for both kinds of features
         layout = layout_matrix(texts, joined)
         n_words = index.n_features
-        decision = index.decision(texts, scorer.weights[:n_words], joined)
+        decision = _dot(index.transform(texts, joined), scorer.weights[:n_words])
         decision += _dot(layout * self.layout_weight, scorer.weights[n_words:])
         return scorer.proba(decision), layout
 

@@ -213,11 +213,6 @@ class NgramIndex:
         np.cumsum(np.bincount(rows, minlength=len(texts)), out=ptr[1:])
         return sp.csr_matrix((values, cols, ptr), shape=(len(texts), self.n_features))
 
-    def decision(self, texts: Sequence[str], weights: np.ndarray, joined: str | None = None) -> np.ndarray:
-        """``transform(texts) @ weights`` for a dense ``weights`` (features x outputs); scipy's CSR product sums
-        each row on its own, in column order, so a text's result does not depend on the rest of the batch."""
-        return np.asarray(self.transform(texts, joined) @ weights, dtype=np.float64)
-
     def entries(self, texts: Sequence[str], joined: str | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The nonzero tf-idf entries of ``texts``: rows, columns and values, in CSR order."""
