@@ -1,20 +1,24 @@
 """Features of a paragraph on its own (words, layout) and in its document (neighbours, position).
 
-Everything here is deterministic and offline: tokens come from regular expressions, stems from nltk's Snowball
-stemmers (pure code, no data files).
+Everything here is deterministic and offline: tokens come from regular expressions, stems from the Snowball
+project's own German and English stemmers (PyStemmer: compiled code, no data files).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
+import Stemmer
 
-_STEMMERS = {"de": SnowballStemmer("german"), "en": SnowballStemmer("english")}
+# PyStemmer rather than nltk's copy of the same algorithms: ``import nltk`` imports every nltk subpackage (and
+# scikit-learn, SciPy's statistics), which cost a CLI run 0.4 s of its start-up to reach one stemmer. A stemmer
+# object is not thread-safe: each thread gets its own.
+_LOCAL = threading.local()
 
 _DE_WORDS = frozenset(
     "der die das und ist nicht mit sich auf für ein eine einer den dem des von zu im auch wie noch bei "
@@ -77,7 +81,10 @@ def guess_language(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str, lang: str) -> str:
-    return _STEMMERS[lang].stem(word)
+    stemmers = getattr(_LOCAL, "stemmers", None)
+    if stemmers is None:
+        stemmers = _LOCAL.stemmers = {"de": Stemmer.Stemmer("german", 0), "en": Stemmer.Stemmer("english", 0)}
+    return stemmers[lang].stemWord(word)
 
 
 def normalize_token(raw: str, lang: str) -> str | None:

@@ -35,7 +35,7 @@ class ModelIntegrityError(ModelError):
 
 
 class ModelVersionWarning(UserWarning):
-    """The model was trained with a different scikit-learn version than the one installed."""
+    """The model was trained with a different scikit-learn or Snowball stemmer version than the one installed."""
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -146,6 +146,7 @@ def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
     (:class:`LazyEstimator`), from the bytes that were verified.
     """
     import sklearn
+    import Stemmer
 
     manifest = read_manifest(model_dir)
     model_path = model_dir / MODEL_FILE
@@ -154,11 +155,12 @@ def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
     if manifest.get("runon_file"):
         runon_path = model_dir / manifest["runon_file"]
         runon = LazyEstimator(_read_verified(runon_path, str(manifest.get("runon_sha256"))), runon_path)
-    trained_with = manifest.get("versions", {}).get("scikit-learn")
-    if trained_with and trained_with != sklearn.__version__:
-        warnings.warn(f"model {model_dir.name!r} was trained with scikit-learn {trained_with}, this is "
-                      f"{sklearn.__version__}; scores may differ — retrain it with `finpromo train`",
-                      ModelVersionWarning, stacklevel=3)
+    trained = manifest.get("versions", {})
+    for key, what, installed in (("scikit-learn", "scikit-learn", sklearn.__version__),
+                                 ("snowball", "the Snowball stemmers", Stemmer.version())):
+        if trained.get(key) and trained[key] != installed:
+            warnings.warn(f"model {model_dir.name!r} was trained with {what} {trained[key]}, this is {installed}; "
+                          "scores may differ — retrain it with `finpromo train`", ModelVersionWarning, stacklevel=3)
     estimator = _unpickle(model_data, model_path)
     if runon is not None:
         estimator.runon_model_ = runon

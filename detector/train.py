@@ -15,7 +15,8 @@ import logging
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ class TrainConfig:
 
     seed: int = 0
     folds: int = 5
+    cv_repeats: int = 3
     inner_folds: int = 3
     C: float = 8.0
     class_weight: str | None = "balanced"
@@ -90,29 +92,42 @@ def _fit_fold(df: pd.DataFrame, cfg: TrainConfig, train: np.ndarray, test_docs: 
     return ctx, para, stripped, runon
 
 
-def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> dict[str, Any]:
-    """Out-of-fold probabilities (context model and paragraph-alone) and which rows count as unseen-family."""
+def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> list[dict[str, Any]]:
+    """Out-of-fold probabilities (context model and paragraph-alone) and which rows count as unseen-family, once
+    per repetition: ``cfg.cv_repeats`` different splits (seeds ``cfg.seed``, ``cfg.seed + 1``, ...), each fold's
+    model fitted with its repetition's seed."""
     from joblib import Parallel, delayed
 
     k = max(2, min(cfg.folds, df["doc_id"].nunique()))
-    doc_fold, fam_fold = fold_assignment(df["doc_id"].tolist(), df["family"].tolist(), k, cfg.seed)
-    jobs = []
-    for fold in range(k):
-        train = (doc_fold != fold) & (fam_fold != fold)
-        jobs.append((train, df[doc_fold == fold]))
-    results = Parallel(n_jobs=cfg.n_jobs)(delayed(_fit_fold)(df, cfg, tr, te) for tr, te in jobs)
-    ctx = np.zeros((len(df), len(LABELS)))
-    para = np.zeros_like(ctx)
-    stripped = np.zeros_like(ctx)
+    splits, jobs = [], []
+    for r in range(max(1, cfg.cv_repeats)):
+        rcfg = replace(cfg, seed=cfg.seed + r)
+        doc_fold, fam_fold = fold_assignment(df["doc_id"].tolist(), df["family"].tolist(), k, rcfg.seed)
+        splits.append((doc_fold, fam_fold))
+        for fold in range(k):
+            train = (doc_fold != fold) & (fam_fold != fold)
+            jobs.append((rcfg, train, df[doc_fold == fold]))
+    with warnings.catch_warnings():
+        # joblib's loky replaces a worker whose memory grew by 300 MB (fitting a fold can) and warns of a possible
+        # leak when jobs are still queued; the replacement is harmless and the warning only noise for the user
+        warnings.filterwarnings("ignore", message="A worker stopped while some jobs", category=UserWarning)
+        results = Parallel(n_jobs=cfg.n_jobs)(delayed(_fit_fold)(df, c, tr, te) for c, tr, te in jobs)
     is_rep = (df["label"] == "reporting").to_numpy()
-    for fold, (c, p, st, _) in enumerate(results):
-        rows = np.flatnonzero(doc_fold == fold)
-        ctx[rows], para[rows] = c, p
-        stripped[np.flatnonzero((doc_fold == fold) & is_rep)] = st
-    unseen = (fam_fold < 0) | (fam_fold == doc_fold)
-    runon = pd.concat([r for *_, r in results], ignore_index=True)
-    return {"context": ctx, "paragraph": para, "stripped": stripped[is_rep], "unseen": unseen, "folds": k,
-            "runon": runon}
+    out = []
+    for r, (doc_fold, fam_fold) in enumerate(splits):
+        ctx = np.zeros((len(df), len(LABELS)))
+        para = np.zeros_like(ctx)
+        stripped = np.zeros_like(ctx)
+        mine = results[r * k:(r + 1) * k]
+        for fold, (c, p, st, _) in enumerate(mine):
+            rows = np.flatnonzero(doc_fold == fold)
+            ctx[rows], para[rows] = c, p
+            stripped[np.flatnonzero((doc_fold == fold) & is_rep)] = st
+        unseen = (fam_fold < 0) | (fam_fold == doc_fold)
+        runon = pd.concat([ro for *_, ro in mine], ignore_index=True)
+        out.append({"context": ctx, "paragraph": para, "stripped": stripped[is_rep], "unseen": unseen, "folds": k,
+                    "runon": runon})
+    return out
 
 
 def runon_paragraph_removal(runon: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -178,16 +193,33 @@ def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float, runon_th
     return out
 
 
+def mean_metrics(reports: list[Any]) -> Any:
+    """The mean of metric reports of the same shape (nested dicts of numbers): figures that differ between the
+    reports are averaged, the others (and non-numbers) kept."""
+    first = reports[0]
+    if isinstance(first, dict):
+        return {key: mean_metrics([r[key] for r in reports]) for key in first}
+    if isinstance(first, list):
+        return [mean_metrics(list(items)) for items in zip(*reports)]
+    if isinstance(first, (int, float)) and not isinstance(first, bool) and any(r != first for r in reports):
+        return round(float(np.mean(reports)), 5)
+    return first
+
+
 def versions() -> dict[str, str]:
     """Versions of Python and the libraries a model depends on."""
+    from importlib.metadata import version
+
     import joblib
     import nltk
     import scipy
     import sklearn
+    import Stemmer
 
     return {"finpromo": __version__, "python": platform.python_version(), "scikit-learn": sklearn.__version__,
             "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pd.__version__,
-            "joblib": joblib.__version__, "nltk": nltk.__version__}
+            "joblib": joblib.__version__, "nltk": nltk.__version__, "pystemmer": version("pystemmer"),
+            "snowball": Stemmer.version()}
 
 
 def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "model"
@@ -199,13 +231,19 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
     cv_report: dict[str, Any] | None = None
     threshold = runon_threshold = 0.5
     if cfg.cv:
-        log.info("cross-validating (%d folds by article and template family)", cfg.folds)
-        cv = cross_validate(df, cfg)
-        threshold = choose_threshold(df["label"], cv["context"], cfg.target_loss, cfg.min_threshold,
-                                     extra_reporting=cv["stripped"])
-        runon_threshold = (choose_runon_threshold(cv["runon"], cfg.target_loss, cfg.min_threshold)
+        log.info("cross-validating (%d folds by article and template family, %d repetitions)", cfg.folds,
+                 cfg.cv_repeats)
+        repeats = cross_validate(df, cfg)
+        # thresholds from the scores of every repetition together: a 0.5 % tail of one split's scores moves
+        # with the split, the pooled tail much less
+        threshold = choose_threshold(pd.concat([df["label"]] * len(repeats), ignore_index=True),
+                                     np.vstack([cv["context"] for cv in repeats]), cfg.target_loss,
+                                     cfg.min_threshold, extra_reporting=np.vstack([cv["stripped"] for cv in repeats]))
+        runon_threshold = (choose_runon_threshold(pd.concat([cv["runon"] for cv in repeats], ignore_index=True),
+                                                  cfg.target_loss, cfg.min_threshold)
                            if cfg.runon_fraction > 0 else threshold)
-        cv_report = _cv_metrics(df, cv, threshold, runon_threshold)
+        cv_report = mean_metrics([_cv_metrics(df, cv, threshold, runon_threshold) for cv in repeats])
+        cv_report["repeats"] = len(repeats)
     log.info("fitting on all %d paragraphs", len(df))
     est = fit(df, cfg)
     s = stats(df)
@@ -218,7 +256,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
         "threshold_rule": {"target_reporting_loss": cfg.target_loss, "minimum": cfg.min_threshold,
                            "chosen_on": "out-of-fold context-model scores" if cfg.cv else "default (no CV)"},
         "pipeline": {
-            "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (nltk Snowball, de/en) + "
+            "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (Snowball, de/en) + "
                       f"{len(est.paragraph_.feature_names()) - len(est.paragraph_.vectorizer_.vocabulary_)} "
                       "layout features -> multinomial logistic regression",
             "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities (from stage-1 models that "
@@ -265,7 +303,10 @@ def model_card(manifest: dict[str, Any]) -> str:
     cv = manifest.get("cv")
     if cv:
         lines += ["## Cross-validated metrics",
-                  f"{cv['folds']} folds holding out articles and template families. *Unseen families*: "
+                  f"{cv['folds']} folds holding out articles and template families" +
+                  (f", repeated {cv['repeats']} times with different splits (figures are the means of the "
+                   "repetitions, thresholds come from their scores together)" if cv.get("repeats", 1) > 1 else "") +
+                  ". *Unseen families*: "
                   "non-reporting paragraphs whose template family was absent from training, and all reporting "
                   "paragraphs of held-out articles.", "",
                   "| model | rows | label | precision | recall | F1 |", "|---|---|---|---|---|---|"]
@@ -323,6 +364,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--name", help="model name in the manifest (default: the folder name)")
     p.add_argument("--seed", type=int, default=0, help="random seed for folds (default: %(default)s)")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
+    p.add_argument("--cv-repeats", type=int, default=TrainConfig.cv_repeats, metavar="N",
+                   help="cross-validate N times with different splits; thresholds come from all of them together "
+                        "and the figures are their means (default: %(default)s)")
     p.add_argument("--target-loss", type=float, default=TARGET_LOSS,
                    help="share of reporting paragraphs the default threshold may remove (default: %(default)s)")
     p.add_argument("--no-cv", action="store_true", help="skip cross-validation (threshold 0.5, no metrics)")
@@ -342,10 +386,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--target-loss must be between 0 and 1")
     if args.folds < 2:
         raise ValueError("--folds must be at least 2")
+    if args.cv_repeats < 1:
+        raise ValueError("--cv-repeats must be at least 1")
     t0 = time.perf_counter()
     df = load(args.data)
-    cfg = TrainConfig(seed=args.seed, folds=args.folds, target_loss=args.target_loss, cv=not args.no_cv,
-                      n_jobs=args.jobs)
+    cfg = TrainConfig(seed=args.seed, folds=args.folds, cv_repeats=args.cv_repeats, target_loss=args.target_loss,
+                      cv=not args.no_cv, n_jobs=args.jobs)
     est, manifest = train(df, cfg, name=args.name or out.name)
     write_model(est, out, manifest)
     secs = time.perf_counter() - t0

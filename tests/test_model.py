@@ -13,7 +13,7 @@ from detector import Detector, ModelError, ModelIntegrityError, ModelVersionWarn
 from detector.data import load
 from detector.model import ContextClassifier, ParagraphClassifier
 from detector.modelfile import save_model
-from detector.train import TrainConfig, build_estimator, train
+from detector.train import TrainConfig, build_estimator, cross_validate, mean_metrics, train
 
 from conftest import REPO
 
@@ -100,12 +100,19 @@ def test_missing_or_broken_manifest_is_a_clear_error(model_dir, tmp_path):
         Detector.load(tmp_path / "nowhere")
 
 
-def test_other_sklearn_version_warns(model_dir):
+@pytest.mark.parametrize("library", ["scikit-learn", "snowball"])
+def test_other_library_version_warns(model_dir, library):
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
-    manifest["versions"]["scikit-learn"] = "0.0.1"
+    manifest["versions"][library] = "0.0.1"
     (model_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.warns(ModelVersionWarning, match="0.0.1"):
         Detector.load(model_dir)
+
+
+def test_bundled_model_records_its_stemmer_version():
+    import Stemmer
+
+    assert Detector.load().manifest["versions"]["snowball"] == Stemmer.version()
 
 
 def test_estimators_follow_sklearn_conventions():
@@ -117,12 +124,29 @@ def test_estimators_follow_sklearn_conventions():
 
 
 def test_retraining_on_a_fixed_sample_is_deterministic(small_data):
-    cfg = TrainConfig(folds=3, inner_folds=3)
+    cfg = TrainConfig(folds=3, inner_folds=3, cv_repeats=2)
     a, man_a = train(small_data, cfg)
     b, man_b = train(small_data, cfg)
     docs = [ARTICLE.split("\n\n")]
     np.testing.assert_array_equal(a.predict_proba_docs(docs)[0], b.predict_proba_docs(docs)[0])
     assert man_a["cv"] == man_b["cv"] and man_a["threshold"] == man_b["threshold"]
+    assert man_a["cv"]["repeats"] == 2
+
+
+def test_repeated_cross_validation_splits_differently_each_time(small_data):
+    first, second = cross_validate(small_data, TrainConfig(folds=3, inner_folds=3, cv_repeats=2))
+    for cv in (first, second):
+        assert cv["context"].shape == (len(small_data), 3)
+        np.testing.assert_allclose(cv["context"].sum(axis=1), 1.0)
+    assert not np.array_equal(first["unseen"], second["unseen"]) or not np.allclose(first["context"],
+                                                                                    second["context"])
+
+
+def test_repeated_figures_are_their_means():
+    a = {"f1": 0.5, "support": 10, "folds": 5, "name": "x", "confusion": [[1, 2], [3, 4]]}
+    b = {"f1": 0.7, "support": 12, "folds": 5, "name": "x", "confusion": [[1, 4], [3, 6]]}
+    assert mean_metrics([a, b]) == {"f1": 0.6, "support": 11.0, "folds": 5, "name": "x",
+                                    "confusion": [[1, 3.0], [3, 5.0]]}
 
 
 def test_paragraph_alone_and_context_models_both_predict(small_data):

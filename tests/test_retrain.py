@@ -23,7 +23,7 @@ def test_readme_retraining_walkthrough(tmp_path):
     assert train.returncode == 0, train.stderr
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data"]["articles"] == len(list(my_articles.iterdir()))
-    assert 0.5 <= manifest["threshold"] < 1 and manifest["cv"]["folds"] == 3
+    assert 0.5 <= manifest["threshold"] < 1 and manifest["cv"]["folds"] == 3 and manifest["cv"]["repeats"] == 3
     assert (model / "MODEL_CARD.md").read_text(encoding="utf-8").startswith("# Model card")
     ev = subprocess.run([*cmd, "eval", str(my_articles), "--model", str(model), "--format", "json"],
                         capture_output=True, text=True, timeout=120)

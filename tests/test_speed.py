@@ -321,6 +321,7 @@ def test_clean_cold_start_imports_only_the_inference_modules(trained, tmp_path):
     assert "Siemens Energy" in proc.stdout
     assert "sklearn.linear_model" in mods  # unpickling the model needs it
     assert not {"detector.train", "detector.data", "detector.evaluate", "detector.suggest", "detector.runon"} & mods
+    assert not {"nltk", "detector.sentences"} & mods  # paragraph text needs no sentence splitter; stems: PyStemmer
 
 
 def load_bench():
