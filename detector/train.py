@@ -92,11 +92,12 @@ def _fit_fold(df: pd.DataFrame, cfg: TrainConfig, train: np.ndarray, test_docs: 
     return ctx, para, stripped, runon
 
 
-def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> list[dict[str, Any]]:
+def cross_validate(df: pd.DataFrame, cfg: TrainConfig, *, progress: bool = False) -> list[dict[str, Any]]:
     """Out-of-fold probabilities (context model and paragraph-alone) and which rows count as unseen-family, once
     per repetition: ``cfg.cv_repeats`` different splits (seeds ``cfg.seed``, ``cfg.seed + 1``, ...), each fold's
-    model fitted with its repetition's seed."""
+    model fitted with its repetition's seed. ``progress`` shows a bar of the folds done on stderr."""
     from joblib import Parallel, delayed
+    from tqdm import tqdm
 
     k = max(2, min(cfg.folds, df["doc_id"].nunique()))
     splits, jobs = [], []
@@ -111,7 +112,10 @@ def cross_validate(df: pd.DataFrame, cfg: TrainConfig) -> list[dict[str, Any]]:
         # joblib's loky replaces a worker whose memory grew by 300 MB (fitting a fold can) and warns of a possible
         # leak when jobs are still queued; the replacement is harmless and the warning only noise for the user
         warnings.filterwarnings("ignore", message="A worker stopped while some jobs", category=UserWarning)
-        results = Parallel(n_jobs=cfg.n_jobs)(delayed(_fit_fold)(df, c, tr, te) for c, tr, te in jobs)
+        done = Parallel(n_jobs=cfg.n_jobs, return_as="generator")(delayed(_fit_fold)(df, c, tr, te)
+                                                                   for c, tr, te in jobs)
+        results = list(tqdm(done, total=len(jobs), desc="cross-validation", unit=" folds", file=sys.stderr,
+                            disable=not progress))
     is_rep = (df["label"] == "reporting").to_numpy()
     out = []
     for r, (doc_fold, fam_fold) in enumerate(splits):
@@ -222,9 +226,11 @@ def versions() -> dict[str, str]:
             "snowball": Stemmer.version()}
 
 
-def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "model"
+def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "model", progress: bool = False
           ) -> tuple[ContextClassifier, dict[str, Any]]:
-    """Cross-validate (if ``cfg.cv``), pick the threshold, fit on all data; returns ``(estimator, manifest)``."""
+    """Cross-validate (if ``cfg.cv``), pick the threshold, fit on all data; returns ``(estimator, manifest)``.
+
+    ``progress`` shows a bar of the cross-validation folds done on stderr."""
     from .data import data_hash, stats
 
     t0 = time.perf_counter()
@@ -233,7 +239,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
     if cfg.cv:
         log.info("cross-validating (%d folds by article and template family, %d repetitions)", cfg.folds,
                  cfg.cv_repeats)
-        repeats = cross_validate(df, cfg)
+        repeats = cross_validate(df, cfg, progress=progress)
         # thresholds from the scores of every repetition together: a 0.5 % tail of one split's scores moves
         # with the split, the pooled tail much less
         threshold = choose_threshold(pd.concat([df["label"]] * len(repeats), ignore_index=True),
@@ -392,7 +398,7 @@ def run(args: argparse.Namespace) -> int:
     df = load(args.data)
     cfg = TrainConfig(seed=args.seed, folds=args.folds, cv_repeats=args.cv_repeats, target_loss=args.target_loss,
                       cv=not args.no_cv, n_jobs=args.jobs)
-    est, manifest = train(df, cfg, name=args.name or out.name)
+    est, manifest = train(df, cfg, name=args.name or out.name, progress=sys.stderr.isatty())
     write_model(est, out, manifest)
     secs = time.perf_counter() - t0
     print(f"trained on {manifest['data']['paragraphs']} paragraphs from {manifest['data']['articles']} articles "

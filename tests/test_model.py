@@ -133,8 +133,9 @@ def test_retraining_on_a_fixed_sample_is_deterministic(small_data):
     assert man_a["cv"]["repeats"] == 2
 
 
-def test_repeated_cross_validation_splits_differently_each_time(small_data):
-    first, second = cross_validate(small_data, TrainConfig(folds=3, inner_folds=3, cv_repeats=2))
+def test_repeated_cross_validation_splits_differently_each_time(small_data, capsys):
+    first, second = cross_validate(small_data, TrainConfig(folds=3, inner_folds=3, cv_repeats=2), progress=True)
+    assert "cross-validation" in capsys.readouterr().err  # a bar of the 6 folds, when asked for
     for cv in (first, second):
         assert cv["context"].shape == (len(small_data), 3)
         np.testing.assert_allclose(cv["context"].sum(axis=1), 1.0)
