@@ -13,12 +13,14 @@ What it measures, in one process unless said otherwise:
 - **per-article latency**: ``Detector.classify`` on one article of about 15 paragraphs (median and p95), against
   jusText on the same article;
 - **CLI cold start**: ``finpromo clean`` on the example article as a whole process, against
-  ``python -c "import sklearn.linear_model"``, runs interleaved (medians); with the CLI's peak RSS (of the median
+  ``python -c "import sklearn.linear_model"`` (medians); with the CLI's peak RSS (of the median
   run, and the largest);
 - **the model**: file size and load time;
 - **the fast path**: throughput and latency once more through scikit-learn's own ``transform`` and
   ``predict_proba`` (the reference pipeline the fast inference path replaces).
 
+finpromo and its baselines take turns, run by run (throughput: the best of ``--repeats`` rounds; latency and cold
+start: medians), so that load from other jobs on the machine falls on both sides of every ratio alike.
 finpromo's text-level feature caches are cleared before every timed run, so repeated runs over the same text
 measure unseen text, as in a pipeline. The per-word caches (stems, and the model's raw-token table) stay warm, as
 they are in any long-running process after a few articles.
@@ -157,6 +159,20 @@ def best_of(repeats: int, fn: Callable[[], object], setup: Callable[[], None] = 
     return min(times)
 
 
+def interleaved(repeats: int, runs: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
+    """Seconds of each of ``runs``, ``repeats`` times, taking turns (one run of each, then the next round), so
+    that load on the machine at any stretch of the benchmark hits finpromo and its baselines alike; the feature
+    caches are cleared, untimed, before every run."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            clear_feature_caches()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 @contextmanager
 def sklearn_inference() -> Iterator[None]:
     """Score through scikit-learn's own ``transform``/``predict_proba`` (the reference pipeline) meanwhile."""
@@ -234,41 +250,39 @@ def measure(articles: list[Article], model: str | None, *, repeats: int, latency
     warm = texts[: min(len(texts), 20)]
     list(det.classify_many(warm))  # first-call costs (imports, caches of the model) are not throughput
 
-    t = best_of(repeats, lambda: list(det.classify_many(texts)), clear_feature_caches)
-    r["finpromo_paragraphs_per_s"] = n_paras / t
-    t = best_of(repeats, lambda: floor_pass(texts))
-    r["floor_paragraphs_per_s"] = n_paras / t
-    r["throughput_vs_floor"] = r["finpromo_paragraphs_per_s"] / r["floor_paragraphs_per_s"]
-
     one = min(articles, key=lambda a: (abs(len(a.paragraphs) - LATENCY_PARAGRAPHS), len(a.text)))
     r["latency_article_paragraphs"] = len(one.paragraphs)
-    fin = latencies(det, one.text, latency_runs)
-    with sklearn_inference():
-        t = best_of(repeats, lambda: list(det.classify_many(texts)), clear_feature_caches)
-        r["sklearn_path_paragraphs_per_s"] = n_paras / t
-        r["sklearn_path_latency_median_ms"] = statistics.median(latencies(det, one.text, latency_runs)) * 1e3
-    r["finpromo_latency_median_ms"] = statistics.median(fin) * 1e3
-    r["finpromo_latency_p95_ms"] = percentile(fin, 0.95) * 1e3
-    r["throughput_vs_sklearn_path"] = r["finpromo_paragraphs_per_s"] / r["sklearn_path_paragraphs_per_s"]
-    r["latency_speedup_vs_sklearn_path"] = r["sklearn_path_latency_median_ms"] / r["finpromo_latency_median_ms"]
-
+    batch: dict[str, Callable[[], object]] = {"finpromo": lambda: list(det.classify_many(texts)),
+                                              "floor": lambda: floor_pass(texts)}
+    single: dict[str, Callable[[], object]] = {"finpromo": lambda: det.classify(one.text)}
     if with_justext:
         jt = justext_classifier()
         pages = [as_html(a) for a in articles]
-        jt(articles[0], pages[0])
-        t = best_of(repeats, lambda: [jt(a, p) for a, p in zip(articles, pages)])
-        r["justext_paragraphs_per_s"] = n_paras / t
-        r["throughput_vs_justext"] = r["finpromo_paragraphs_per_s"] / r["justext_paragraphs_per_s"]
         page = as_html(one)
-        jus = []
-        for _ in range(latency_runs):
-            start = time.perf_counter()
-            jt(one, page)
-            jus.append(time.perf_counter() - start)
-        r["justext_latency_median_ms"] = statistics.median(jus) * 1e3
-        r["justext_latency_p95_ms"] = percentile(jus, 0.95) * 1e3
+        jt(articles[0], pages[0])
+        batch["justext"] = lambda: [jt(a, p) for a, p in zip(articles, pages)]
+        single["justext"] = lambda: jt(one, page)
+    best = {name: n_paras / min(t) for name, t in interleaved(repeats, batch).items()}
+    lat = interleaved(latency_runs, single)
+    r["finpromo_paragraphs_per_s"] = best["finpromo"]
+    r["floor_paragraphs_per_s"] = best["floor"]
+    r["throughput_vs_floor"] = r["finpromo_paragraphs_per_s"] / r["floor_paragraphs_per_s"]
+    r["finpromo_latency_median_ms"] = statistics.median(lat["finpromo"]) * 1e3
+    r["finpromo_latency_p95_ms"] = percentile(lat["finpromo"], 0.95) * 1e3
+    if with_justext:
+        r["justext_paragraphs_per_s"] = best["justext"]
+        r["throughput_vs_justext"] = r["finpromo_paragraphs_per_s"] / r["justext_paragraphs_per_s"]
+        r["justext_latency_median_ms"] = statistics.median(lat["justext"]) * 1e3
+        r["justext_latency_p95_ms"] = percentile(lat["justext"], 0.95) * 1e3
         r["latency_speedup_vs_justext"] = r["justext_latency_median_ms"] / r["finpromo_latency_median_ms"]
         r["latency_p95_speedup_vs_justext"] = r["justext_latency_p95_ms"] / r["finpromo_latency_p95_ms"]
+
+    with sklearn_inference():  # the reference pipeline: a patched module, so not interleaved
+        t = best_of(repeats, lambda: list(det.classify_many(texts)), clear_feature_caches)
+        r["sklearn_path_paragraphs_per_s"] = n_paras / t
+        r["sklearn_path_latency_median_ms"] = statistics.median(latencies(det, one.text, latency_runs)) * 1e3
+    r["throughput_vs_sklearn_path"] = r["finpromo_paragraphs_per_s"] / r["sklearn_path_paragraphs_per_s"]
+    r["latency_speedup_vs_sklearn_path"] = r["sklearn_path_latency_median_ms"] / r["finpromo_latency_median_ms"]
 
     if cold_runs:
         cli = [*finpromo_command(), "clean", str(EXAMPLE), *(["--model", model] if model else [])]
