@@ -243,7 +243,7 @@ def _corpus_parsers(sub: Any) -> None:
     p.add_argument("-n", type=int, default=200, metavar="N", help="articles to write (default: %(default)s)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the articles to")
     p.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
-    p.defer(_pool_option)  # detector.suggest imports the features (nltk): only when suggest is used
+    p.defer(_pool_option)  # detector.suggest imports the features (numpy, the stemmer): only when suggest is used
     p.add_argument("--seed", type=int, default=0, help="random seed for the scored pool (default: %(default)s)")
     _model_options(p)
 

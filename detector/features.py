@@ -6,6 +6,7 @@ project's own German and English stemmers (PyStemmer: compiled code, no data fil
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import threading
@@ -85,6 +86,22 @@ def _stem(word: str, lang: str) -> str:
     if stemmers is None:
         stemmers = _LOCAL.stemmers = {"de": Stemmer.Stemmer("german", 0), "en": Stemmer.Stemmer("english", 0)}
     return stemmers[lang].stemWord(word)
+
+
+# Words whose stems tell stemmer versions apart (Snowball 3's German changed ``-et`` and ``ue``; nltk's English
+# differs on "realization"), with common suffixes of both languages.
+_FINGERPRINT_WORDS = (
+    "erwartet erwarteten aktuell aktuellen begründete entwickeln handeln belastet kostete findet analysten "
+    "aktienanalysen steigende kurse unternehmens gewinnen ergebnisse zahlungen größte übernahme "
+    "international realization organic evening university emergency adding added organizations dermatologists "
+    "running earnings analysts expected shareholders dividends quarterly generously happiness"
+).split()
+
+
+def stem_fingerprint() -> str:
+    """A short hash of the stems of a fixed word list in both languages: it changes when the stemmer does."""
+    text = "\n".join(f"{lang} {w} {_stem(w, lang)}" for lang in ("de", "en") for w in _FINGERPRINT_WORDS)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def normalize_token(raw: str, lang: str) -> str | None:

@@ -35,7 +35,7 @@ class ModelIntegrityError(ModelError):
 
 
 class ModelVersionWarning(UserWarning):
-    """The model was trained with a different scikit-learn or Snowball stemmer version than the one installed."""
+    """The model was trained with a different scikit-learn version, or stemmer, than the one installed."""
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -146,7 +146,8 @@ def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
     (:class:`LazyEstimator`), from the bytes that were verified.
     """
     import sklearn
-    import Stemmer
+
+    from .features import stem_fingerprint
 
     manifest = read_manifest(model_dir)
     model_path = model_dir / MODEL_FILE
@@ -156,11 +157,15 @@ def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
         runon_path = model_dir / manifest["runon_file"]
         runon = LazyEstimator(_read_verified(runon_path, str(manifest.get("runon_sha256"))), runon_path)
     trained = manifest.get("versions", {})
-    for key, what, installed in (("scikit-learn", "scikit-learn", sklearn.__version__),
-                                 ("snowball", "the Snowball stemmers", Stemmer.version())):
-        if trained.get(key) and trained[key] != installed:
-            warnings.warn(f"model {model_dir.name!r} was trained with {what} {trained[key]}, this is {installed}; "
-                          "scores may differ — retrain it with `finpromo train`", ModelVersionWarning, stacklevel=3)
+    differs = []
+    if trained.get("scikit-learn") and trained["scikit-learn"] != sklearn.__version__:
+        differs.append(f"scikit-learn {trained['scikit-learn']}, this is {sklearn.__version__}")
+    if trained.get("stems") and trained["stems"] != stem_fingerprint():
+        differs.append(f"other stems (fingerprint {trained['stems']}, PyStemmer {trained.get('pystemmer', '?')}); "
+                       f"the installed stemmer gives {stem_fingerprint()}")
+    for what in differs:
+        warnings.warn(f"model {model_dir.name!r} was trained with {what}; scores may differ — retrain it with "
+                      "`finpromo train`", ModelVersionWarning, stacklevel=3)
     estimator = _unpickle(model_data, model_path)
     if runon is not None:
         estimator.runon_model_ = runon

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import numbers
 import platform
 import sys
 import time
@@ -25,6 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .evaluate import metrics, predict_labels, score_docs
+from .features import stem_fingerprint
 from .model import LABELS, ContextClassifier, ParagraphClassifier, fold_assignment
 from .runon import runon_frame
 
@@ -198,14 +200,20 @@ def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float, runon_th
 
 
 def mean_metrics(reports: list[Any]) -> Any:
-    """The mean of metric reports of the same shape (nested dicts of numbers): figures that differ between the
-    reports are averaged, the others (and non-numbers) kept."""
+    """The mean of metric reports (nested dicts and lists of numbers): rates averaged, counts averaged to the
+    nearest whole number, anything else taken from the first report. A key some reports lack (a language with no
+    unseen-family rows in one split) is averaged over the reports that have it."""
     first = reports[0]
     if isinstance(first, dict):
-        return {key: mean_metrics([r[key] for r in reports]) for key in first}
+        keys = dict.fromkeys(key for r in reports for key in r)
+        return {key: mean_metrics([r[key] for r in reports if key in r]) for key in keys}
     if isinstance(first, list):
+        if len({len(r) for r in reports}) > 1:
+            raise ValueError("metric lists of different lengths cannot be averaged")
         return [mean_metrics(list(items)) for items in zip(*reports)]
-    if isinstance(first, (int, float)) and not isinstance(first, bool) and any(r != first for r in reports):
+    if all(isinstance(r, numbers.Real) and not isinstance(r, bool) for r in reports):
+        if all(isinstance(r, numbers.Integral) for r in reports):
+            return int(round(float(np.mean(reports))))
         return round(float(np.mean(reports)), 5)
     return first
 
@@ -218,12 +226,11 @@ def versions() -> dict[str, str]:
     import nltk
     import scipy
     import sklearn
-    import Stemmer
 
     return {"finpromo": __version__, "python": platform.python_version(), "scikit-learn": sklearn.__version__,
             "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pd.__version__,
             "joblib": joblib.__version__, "nltk": nltk.__version__, "pystemmer": version("pystemmer"),
-            "snowball": Stemmer.version()}
+            "stems": stem_fingerprint()}
 
 
 def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "model", progress: bool = False
@@ -237,8 +244,8 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
     cv_report: dict[str, Any] | None = None
     threshold = runon_threshold = 0.5
     if cfg.cv:
-        log.info("cross-validating (%d folds by article and template family, %d repetitions)", cfg.folds,
-                 cfg.cv_repeats)
+        log.info("cross-validating (%d folds by article and template family, %d repetitions)",
+                 max(2, min(cfg.folds, df["doc_id"].nunique())), max(1, cfg.cv_repeats))
         repeats = cross_validate(df, cfg, progress=progress)
         # thresholds from the scores of every repetition together: a 0.5 % tail of one split's scores moves
         # with the split, the pooled tail much less
@@ -260,7 +267,8 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
         "threshold": threshold,
         "runon_threshold": runon_threshold,
         "threshold_rule": {"target_reporting_loss": cfg.target_loss, "minimum": cfg.min_threshold,
-                           "chosen_on": "out-of-fold context-model scores" if cfg.cv else "default (no CV)"},
+                           "chosen_on": (f"out-of-fold context-model scores of {max(1, cfg.cv_repeats)} "
+                                         "cross-validation repetitions together") if cfg.cv else "default (no CV)"},
         "pipeline": {
             "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (Snowball, de/en) + "
                       f"{len(est.paragraph_.feature_names()) - len(est.paragraph_.vectorizer_.vocabulary_)} "

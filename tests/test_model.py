@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from detector import Detector, ModelError, ModelIntegrityError, ModelVersionWarning
 from detector.data import load
+from detector.features import stem_fingerprint
 from detector.model import ContextClassifier, ParagraphClassifier
 from detector.modelfile import save_model
 from detector.train import TrainConfig, build_estimator, cross_validate, mean_metrics, train
@@ -100,8 +101,8 @@ def test_missing_or_broken_manifest_is_a_clear_error(model_dir, tmp_path):
         Detector.load(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("library", ["scikit-learn", "snowball"])
-def test_other_library_version_warns(model_dir, library):
+@pytest.mark.parametrize("library", ["scikit-learn", "stems"])
+def test_other_library_version_or_stems_warn(model_dir, library):
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
     manifest["versions"][library] = "0.0.1"
     (model_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -109,10 +110,12 @@ def test_other_library_version_warns(model_dir, library):
         Detector.load(model_dir)
 
 
-def test_bundled_model_records_its_stemmer_version():
-    import Stemmer
-
-    assert Detector.load().manifest["versions"]["snowball"] == Stemmer.version()
+def test_bundled_model_was_trained_with_the_installed_stems():
+    # a PyStemmer with another German algorithm (3.x) would change the fingerprint, and the stems
+    assert Detector.load().manifest["versions"]["stems"] == stem_fingerprint()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelVersionWarning)
+        Detector.load()
 
 
 def test_estimators_follow_sklearn_conventions():
@@ -144,10 +147,32 @@ def test_repeated_cross_validation_splits_differently_each_time(small_data, caps
 
 
 def test_repeated_figures_are_their_means():
-    a = {"f1": 0.5, "support": 10, "folds": 5, "name": "x", "confusion": [[1, 2], [3, 4]]}
-    b = {"f1": 0.7, "support": 12, "folds": 5, "name": "x", "confusion": [[1, 4], [3, 6]]}
-    assert mean_metrics([a, b]) == {"f1": 0.6, "support": 11.0, "folds": 5, "name": "x",
-                                    "confusion": [[1, 3.0], [3, 5.0]]}
+    a = {"f1": 0.5, "support": 10, "folds": 5, "name": "x", "confusion": [[1, 2], [3, 4]],
+         "by_lang": {"de": {"f1": 0.2}, "en": {"f1": 0.4}}}
+    b = {"f1": 0.7, "support": 13, "folds": 5, "name": "x", "confusion": [[1, 4], [3, 6]],
+         "by_lang": {"en": {"f1": 0.6}}}  # no German row was unseen-family in this split
+    assert mean_metrics([a, b]) == {"f1": 0.6, "support": 12, "folds": 5, "name": "x",
+                                    "confusion": [[1, 3], [3, 5]], "by_lang": {"de": {"f1": 0.2}, "en": {"f1": 0.5}}}
+    with pytest.raises(ValueError, match="lengths"):
+        mean_metrics([[1, 2], [1, 2, 3]])
+
+
+def test_each_repetition_is_scored_by_its_own_split(small_data, monkeypatch, capsys):
+    import detector.train as tr
+
+    def marked(df, cfg, train, test_docs):  # scores that say which repetition (seed) scored the rows
+        ctx = np.tile([1.0 - cfg.seed / 10, cfg.seed / 10, 0.0], (len(test_docs), 1))
+        runon = pd.DataFrame({"seed": [cfg.seed]})
+        return ctx, ctx, ctx[(test_docs["label"] == "reporting").to_numpy()], runon
+
+    monkeypatch.setattr(tr, "_fit_fold", marked)
+    cfg = TrainConfig(folds=3, cv_repeats=3, seed=4, n_jobs=1)
+    repeats = cross_validate(small_data, cfg)
+    assert capsys.readouterr().err == ""  # no progress bar unless asked for
+    for r, cv in enumerate(repeats):
+        assert (cv["context"][:, 1] == (cfg.seed + r) / 10).all()
+        assert (cv["stripped"][:, 1] == (cfg.seed + r) / 10).all()
+        assert set(cv["runon"]["seed"]) == {cfg.seed + r}
 
 
 def test_paragraph_alone_and_context_models_both_predict(small_data):
