@@ -148,17 +148,6 @@ def floor_pass(texts: Sequence[str]) -> int:
     return sum(len(FLOOR_RE.findall(t.lower())) for t in texts)
 
 
-def best_of(repeats: int, fn: Callable[[], object], setup: Callable[[], None] = lambda: None) -> float:
-    """The fastest of ``repeats`` runs of ``fn`` (seconds), ``setup`` untimed before each."""
-    times = []
-    for _ in range(repeats):
-        setup()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def interleaved(repeats: int, runs: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
     """Seconds of each of ``runs``, ``repeats`` times, taking turns (one run of each, then the next round), so
     that load on the machine at any stretch of the benchmark hits finpromo and its baselines alike; the feature
@@ -184,17 +173,6 @@ def sklearn_inference() -> Iterator[None]:
         yield
     finally:
         model._scorer = fast
-
-
-def latencies(det: object, text: str, runs: int) -> list[float]:
-    """Seconds of ``det.classify(text)`` on unseen text, ``runs`` times."""
-    out = []
-    for _ in range(runs):
-        clear_feature_caches()
-        start = time.perf_counter()
-        det.classify(text)
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -240,9 +218,11 @@ def measure(articles: list[Article], model: str | None, *, repeats: int, latency
         files = [MODEL_FILE, *filter(None, [read_manifest(model_dir).get("runon_file")])]
         r["model_file_mb"] = sum((model_dir / f).stat().st_size for f in files) / 1e6
     det = Detector.load(model)
-    r["model_load_s"] = best_of(3, lambda: Detector.load(model))
+    loads: dict[str, Callable[[], object]] = {"model": lambda: Detector.load(model)}
     if len(files) > 1:  # the run-on estimator is unpickled when run-on text first comes in
-        r["runon_load_s"] = best_of(3, lambda: Detector.load(model).model.runon_model_.paragraph_)
+        loads["runon"] = lambda: Detector.load(model).model.runon_model_.paragraph_
+    for name, t in interleaved(3, loads).items():
+        r[f"{name}_load_s"] = min(t)
 
     texts = [a.text for a in articles]
     n_paras = sum(len(a.paragraphs) for a in articles)
@@ -277,10 +257,11 @@ def measure(articles: list[Article], model: str | None, *, repeats: int, latency
         r["latency_speedup_vs_justext"] = r["justext_latency_median_ms"] / r["finpromo_latency_median_ms"]
         r["latency_p95_speedup_vs_justext"] = r["justext_latency_p95_ms"] / r["finpromo_latency_p95_ms"]
 
-    with sklearn_inference():  # the reference pipeline: a patched module, so not interleaved
-        t = best_of(repeats, lambda: list(det.classify_many(texts)), clear_feature_caches)
-        r["sklearn_path_paragraphs_per_s"] = n_paras / t
-        r["sklearn_path_latency_median_ms"] = statistics.median(latencies(det, one.text, latency_runs)) * 1e3
+    with sklearn_inference():  # the reference pipeline: a patched module, so not interleaved with the rest
+        ref = interleaved(repeats, {"batch": batch["finpromo"]}) | interleaved(latency_runs,
+                                                                             {"single": single["finpromo"]})
+        r["sklearn_path_paragraphs_per_s"] = n_paras / min(ref["batch"])
+        r["sklearn_path_latency_median_ms"] = statistics.median(ref["single"]) * 1e3
     r["throughput_vs_sklearn_path"] = r["finpromo_paragraphs_per_s"] / r["sklearn_path_paragraphs_per_s"]
     r["latency_speedup_vs_sklearn_path"] = r["sklearn_path_latency_median_ms"] / r["finpromo_latency_median_ms"]
 
