@@ -160,9 +160,10 @@ def load_model(model_dir: Path) -> tuple[Any, dict[str, Any]]:
     differs = []
     if trained.get("scikit-learn") and trained["scikit-learn"] != sklearn.__version__:
         differs.append(f"scikit-learn {trained['scikit-learn']}, this is {sklearn.__version__}")
-    if trained.get("stems") and trained["stems"] != stem_fingerprint():
+    stems = stem_fingerprint()
+    if trained.get("stems") and trained["stems"] != stems:
         differs.append(f"other stems (fingerprint {trained['stems']}, PyStemmer {trained.get('pystemmer', '?')}); "
-                       f"the installed stemmer gives {stem_fingerprint()}")
+                       f"the installed stemmer gives {stems}")
     for what in differs:
         warnings.warn(f"model {model_dir.name!r} was trained with {what}; scores may differ — retrain it with "
                       "`finpromo train`", ModelVersionWarning, stacklevel=3)

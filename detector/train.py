@@ -94,6 +94,11 @@ def _fit_fold(df: pd.DataFrame, cfg: TrainConfig, train: np.ndarray, test_docs: 
     return ctx, para, stripped, runon
 
 
+def _cv_shape(df: pd.DataFrame, cfg: TrainConfig) -> tuple[int, int]:
+    """The folds (at least 2, at most one per article) and repetitions (at least 1) cross-validation runs."""
+    return max(2, min(cfg.folds, df["doc_id"].nunique())), max(1, cfg.cv_repeats)
+
+
 def cross_validate(df: pd.DataFrame, cfg: TrainConfig, *, progress: bool = False) -> list[dict[str, Any]]:
     """Out-of-fold probabilities (context model and paragraph-alone) and which rows count as unseen-family, once
     per repetition: ``cfg.cv_repeats`` different splits (seeds ``cfg.seed``, ``cfg.seed + 1``, ...), each fold's
@@ -101,9 +106,9 @@ def cross_validate(df: pd.DataFrame, cfg: TrainConfig, *, progress: bool = False
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
-    k = max(2, min(cfg.folds, df["doc_id"].nunique()))
+    k, n_repeats = _cv_shape(df, cfg)
     splits, jobs = [], []
-    for r in range(max(1, cfg.cv_repeats)):
+    for r in range(n_repeats):
         rcfg = replace(cfg, seed=cfg.seed + r)
         doc_fold, fam_fold = fold_assignment(df["doc_id"].tolist(), df["family"].tolist(), k, rcfg.seed)
         splits.append((doc_fold, fam_fold))
@@ -244,8 +249,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
     cv_report: dict[str, Any] | None = None
     threshold = runon_threshold = 0.5
     if cfg.cv:
-        log.info("cross-validating (%d folds by article and template family, %d repetitions)",
-                 max(2, min(cfg.folds, df["doc_id"].nunique())), max(1, cfg.cv_repeats))
+        log.info("cross-validating (%d folds by article and template family, %d repetitions)", *_cv_shape(df, cfg))
         repeats = cross_validate(df, cfg, progress=progress)
         # thresholds from the scores of every repetition together: a 0.5 % tail of one split's scores moves
         # with the split, the pooled tail much less
@@ -267,7 +271,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
         "threshold": threshold,
         "runon_threshold": runon_threshold,
         "threshold_rule": {"target_reporting_loss": cfg.target_loss, "minimum": cfg.min_threshold,
-                           "chosen_on": (f"out-of-fold context-model scores of {max(1, cfg.cv_repeats)} "
+                           "chosen_on": (f"out-of-fold context-model scores of {_cv_shape(df, cfg)[1]} "
                                          "cross-validation repetitions together") if cfg.cv else "default (no CV)"},
         "pipeline": {
             "stage1": "paragraph alone: tf-idf of stemmed word uni/bigrams (Snowball, de/en) + "
