@@ -36,6 +36,9 @@ class Span(NamedTuple):
     kind: str = "paragraph"
 
 
+_span = tuple.__new__  # Span(a, b, kind) without the named tuple's argument handling
+
+
 def _trimmed(text: str, start: int, end: int, kind: str) -> Span | None:
     """The span without leading/trailing whitespace, or None if nothing but whitespace is left."""
     if text[start:start + 1].isspace() or text[end - 1:end].isspace():
@@ -111,12 +114,34 @@ def _split_runon(text: str, spans: list[Span]) -> list[Span]:
 
 def segment(text: str) -> list[Span]:
     """Split ``text`` into units; see the module docstring for the rules."""
-    blocks = [(a, b, s) for a, b in _pieces(text, _BLANK_LINE_SEP) if (s := _trimmed(text, a, b, "paragraph"))]
+    parts = _BLANK_LINE_SEP.split(text)  # block, separator, block, ..., block
+    blocks = []  # (start, end) trimmed and (start, end) as split, of every block with a visible character
+    pos, last = 0, len(parts) - 1
+    for i in range(0, last + 1, 2):  # one pass, no Span per block: this runs for every text of a corpus
+        a = raw_a = pos
+        b = raw_b = a + len(parts[i])
+        if i < last:
+            pos = b + len(parts[i + 1])
+        if a == b:
+            continue
+        if text[a].isspace() or text[b - 1].isspace():
+            body = parts[i].lstrip()
+            if not body:
+                continue
+            a = b - len(body)
+            b = a + len(body.rstrip())
+        blocks.append((a, b, raw_a, raw_b))
+    single = len(blocks) == 1
     units: list[Span] = []
-    for a, b, block in blocks:
-        if (len(blocks) == 1 or block.end - block.start >= RUNON_MIN_CHARS) and _LINE_BREAK.search(
-                text, block.start, block.end):
-            units.extend(_split_lines(text, a, b))  # from the start of the block's first line
+    long = False
+    for a, b, raw_a, raw_b in blocks:
+        if b - a >= RUNON_MIN_CHARS:
+            long = True
+        elif not single:
+            units.append(_span(Span, (a, b, "paragraph")))
+            continue
+        if _LINE_BREAK.search(text, a, b):
+            units.extend(_split_lines(text, raw_a, raw_b))  # from the start of the block's first line
         else:
-            units.append(block)
-    return _split_runon(text, units)
+            units.append(_span(Span, (a, b, "paragraph")))
+    return _split_runon(text, units) if long or single else units
