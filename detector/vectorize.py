@@ -32,15 +32,21 @@ _BATCH_TOKEN_RE = re.compile(f"{TOKEN_PATTERN}|{SEP}")
 
 
 def _mark_links_joined(joined: str) -> str:
-    """:func:`~detector.features.mark_links` of each text of a joined batch (only texts with a hint are split)."""
-    hits = [m.start() for m in LINK_HINT_RE.finditer(joined)]
-    if not hits:
+    """:func:`~detector.features.mark_links` of each text of a joined batch (only texts with a hint are looked at;
+    the rest of the batch is copied in slices)."""
+    out, done = [], 0
+    for m in LINK_HINT_RE.finditer(joined):
+        if m.start() < done:  # in a text already marked
+            continue
+        a = joined.rfind(SEP, 0, m.start()) + 1
+        b = joined.find(SEP, m.end())
+        b = len(joined) if b < 0 else b
+        out += (joined[done:a], mark_links(joined[a:b]))
+        done = b
+    if not out:
         return joined
-    parts = joined.split(SEP)
-    starts = np.cumsum([0, *(len(p) + 1 for p in parts[:-1])])
-    for i in np.unique(np.searchsorted(starts, hits, side="right") - 1).tolist():
-        parts[i] = mark_links(parts[i])
-    return SEP.join(parts)
+    out.append(joined[done:])
+    return "".join(out)
 
 
 class _RawTokens(dict):
