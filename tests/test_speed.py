@@ -184,6 +184,17 @@ def test_layout_of_a_batch_is_the_layout_of_each_text(corpus):
     assert np.array_equal(together, alone)
 
 
+def test_link_and_contact_flags_are_their_patterns_searched_in_each_text(corpus):
+    from detector.features import _EMAIL_RE, _PHONE_RE, _URL_RE, LAYOUT_FEATURES, join_for_features, layout_matrix
+
+    texts = [*corpus["text"].tolist(), *EDGE_TEXTS, "+49 (0)69 1234-5678", "(030) 123 45 67", "a0 1234 5678 9",
+             "_0 1234 5678 9", "Tel. 0 1234 5678 9", "up +3.2% to 1,234.5", "(0)", "+", "0", "x@y.z", "www.x"]
+    got = layout_matrix(texts)
+    for name, pattern in (("has_url", _URL_RE), ("has_email", _EMAIL_RE), ("has_phone", _PHONE_RE)):
+        expected = [float(bool(pattern.search(join_for_features([t])))) for t in texts]
+        assert got[:, LAYOUT_FEATURES.index(name)].tolist() == expected, name
+
+
 @pytest.mark.parametrize("text, feature, value", [
     ("Is it? Yes.", "only_questions", 0.0), ("Buy now? Really?!", "only_questions", 1.0),
     ("Call +49 69 1234 5678", "has_phone", 1.0), ("Revenue rose 0.5% to 2026", "has_phone", 0.0),
