@@ -39,8 +39,6 @@ FORMATS: tuple[str, ...] = ("text", "jsonl", "csv", "parquet")
 ON_ERROR: tuple[str, ...] = ("keep", "skip", "fail")
 #: Records read, sent to a worker and written at a time; bounds memory together with ``jobs``.
 DEFAULT_CHUNK_SIZE = 500
-#: Texts the model scores together inside a chunk.
-SCORE_BATCH_SIZE = 64
 #: Chunks in flight per worker (read ahead of the writer) in parallel runs.
 CHUNKS_PER_WORKER = 2
 #: File name endings and the format they imply.
@@ -114,8 +112,7 @@ def _clean_texts(texts: Sequence[str], settings: CleanSettings, det: Detector | 
 
     det = det or _detector(settings.model)
     out: list[Result] = []
-    pairs = det.clean_and_explain_many(texts, threshold=settings.threshold, keep=settings.keep,
-                                       batch_size=SCORE_BATCH_SIZE)
+    pairs = det.clean_and_explain_many(texts, threshold=settings.threshold, keep=settings.keep)
     for text, (cleaned, removed) in zip(texts, pairs):
         gone = [{"label": p.label, "score": round(p.score, 6), "start": p.start, "end": p.end, "text": p.text}
                 for p in removed]
