@@ -134,14 +134,16 @@ class Detector:
     def _paragraphs(self, text: str, spans: list[Span], probs: np.ndarray, threshold: float) -> list[Paragraph]:
         out = []
         rep, promo, boiler = LABELS
+        new = tuple.__new__  # Paragraph(...) without the named tuple's argument handling: one per unit of a corpus
         for i, ((start, end, kind), (p0, p1, p2)) in enumerate(zip(spans, probs.tolist())):  # plain floats
-            score = min(max(1.0 - p0, 0.0), 1.0)
-            if score < threshold:
-                label = rep
-            else:
-                label = promo if p1 >= p2 else boiler
-            out.append(Paragraph(i, start, end, text[start:end], label, score, {rep: p0, promo: p1, boiler: p2},
-                                 kind))
+            score = 1.0 - p0
+            if score < 0.0:
+                score = 0.0
+            elif score > 1.0:
+                score = 1.0
+            label = rep if score < threshold else promo if p1 >= p2 else boiler
+            out.append(new(Paragraph, (i, start, end, text[start:end], label, score,
+                                       {rep: p0, promo: p1, boiler: p2}, kind)))
         return out
 
     def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:

@@ -1,3 +1,5 @@
+import random
+
 from detector.segment import segment
 
 
@@ -68,3 +70,13 @@ def test_a_long_block_of_single_lines_after_a_headline_is_split_per_line():
     assert units(text) == ["Headline of the day", *body]
     short = "Contact:\nJane Doe\n+49 69 1234 5678\n\nNext paragraph."
     assert units(short) == ["Contact:\nJane Doe\n+49 69 1234 5678", "Next paragraph."]  # a short block stays whole
+
+
+def test_the_fast_blank_line_pattern_splits_text_without_carriage_returns_the_same():
+    from detector.segment import _BLANK_LINE_SEP, _BLANK_LINE_SEP_LF
+
+    rng = random.Random(0)
+    pieces = ["\n", "\n\n", " ", "\t", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\xa0", "a", "Wort.", "- x"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(5000)]
+    for text in [*texts, "Head\n \t\nBody\n\n\n  \nEnd", "\n\n", "a\n\u2028\nb"]:
+        assert _BLANK_LINE_SEP_LF.split(text) == _BLANK_LINE_SEP.split(text), repr(text)
