@@ -32,7 +32,8 @@ _EN_WORDS = frozenset(
 
 # Characters that split words without being visible (soft hyphen, zero-width space/joiners, word joiner, BOM),
 # HTML tags and entities left over from extraction: features ignore them (the text itself is never changed).
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
 
@@ -197,7 +198,9 @@ def join_for_features(texts: Sequence[str]) -> str:
             t = t.replace(SEP, " ")
         parts.append(t)
     joined = SEP.join(parts)
-    return _INVISIBLE_RE.sub("", joined) if _INVISIBLE_RE.search(joined) else joined
+    if any(c in joined for c in _INVISIBLE):  # six scans for one character: several times faster than the class
+        joined = _INVISIBLE_RE.sub("", joined)
+    return joined
 
 
 # Character classes by code point, one byte each: bits for space (str.isspace), letter (str.isalpha), upper case
