@@ -60,6 +60,37 @@ def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
+_NO_LOWER = np.uint32(0xFFFFFFFF)  # in the lower-case table: not lower-cased code point by code point
+
+
+@lru_cache(maxsize=1)
+def _lower_table() -> np.ndarray:
+    """``ord(chr(c).lower())`` for code points below :data:`_BASIC_LIMIT`; :data:`_NO_LOWER` where the lower case
+    is not one code point of its own: U+0130 (two code points) and the capital sigma (final or not, by context)."""
+    table = np.full(_BASIC_LIMIT, _NO_LOWER, dtype=np.uint32)
+    for c in range(_BASIC_LIMIT):
+        low = chr(c).lower()
+        if len(low) == 1 and c != 0x3A3:
+            table[c] = ord(low)
+    return table
+
+
+def lower_code_points(text: str) -> tuple[np.ndarray, str | None]:
+    """The code points of ``text.lower()``, and the lower-cased string where it had to be made.
+
+    Lower-casing code point by code point through a table is several times faster than ``str.lower`` on a batch;
+    where that would differ (a code point beyond the table, a capital sigma, a dotted capital I) the string is
+    lower-cased after all. Either way the code points are those of ``text.lower()``.
+    """
+    cp = code_points(text)
+    if cp.size and int(cp.max()) < _BASIC_LIMIT:
+        low = _lower_table()[cp]
+        if int(low.max()) != _NO_LOWER:
+            return low, None
+    lowered = text.lower()
+    return code_points(lowered), lowered
+
+
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and (exclusive) ends of the runs of True in ``mask``."""
     n = mask.size

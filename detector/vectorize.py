@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from .features import (_DE_WORDS, _EN_WORDS, _UMLAUTS, BOS, EOS, LINK_HINT_RE, SEP, TOKEN_PATTERN, NgramAnalyzer,
                        join_for_features, mark_links, normalize_token)
-from .tokenscan import code_points, token_keys, token_spans
+from .tokenscan import lower_code_points, token_keys, token_spans
 
 # Token ids with a meaning of their own; feature tokens are 0, 1, 2, ...
 _UNKNOWN = -1  # a token, but no feature: breaks the bigrams through it
@@ -78,16 +78,16 @@ class _RawTokens(dict):
         return self.tables[:, :len(self)]
 
     def columns(self, text: str) -> np.ndarray:
-        """The column of each token of ``text`` (lower case, links marked, texts joined by the separator).
+        """The column of each token of ``text.lower()`` (``text``: links marked, texts joined by the separator).
 
         Tokens of a long text are found and keyed with numpy (:mod:`detector.tokenscan`), and only tokens whose
         key is new are looked at as strings, once per distinct token; a short text (one article) is cheaper through
         the regular expression and a lookup per token.
         """
         if len(text) < SCAN_MIN_CHARS:
-            tokens = _BATCH_TOKEN_RE.findall(text)
+            tokens = _BATCH_TOKEN_RE.findall(text.lower())
             return np.fromiter(map(self.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        cp = code_points(text)
+        cp, lowered = lower_code_points(text)
         starts, ends = token_spans(cp)
         keys = token_keys(cp, starts, ends)
         out = self.by_key.get(keys)
@@ -95,8 +95,10 @@ class _RawTokens(dict):
         if miss.size:
 
             def looked_up(at: np.ndarray) -> np.ndarray:  # the tokens at ``at`` as strings, through the dict
-                return np.array([self[text[a:b]] for a, b in zip(starts[at].tolist(), ends[at].tolist())],
-                                dtype=np.int64)
+                spans = zip(starts[at].tolist(), ends[at].tolist())
+                if lowered is None:  # lower-cased by code point: so is each token
+                    return np.array([self[text[a:b].lower()] for a, b in spans], dtype=np.int64)
+                return np.array([self[lowered[a:b]] for a, b in spans], dtype=np.int64)
 
             long = miss[keys[miss] < 0]  # no key: looked up by string each time
             out[long] = looked_up(long)
@@ -227,7 +229,7 @@ class NgramIndex:
             joined = join_for_features(texts)
         if len(self.raw) > MAX_CACHED_TOKENS:
             self.raw = _RawTokens(self)
-        rids = self.raw.columns(_mark_links_joined(joined).lower())
+        rids = self.raw.columns(_mark_links_joined(joined))
         de_ids, en_ids, de_minus_en, umlauts = self.raw.table()
         text_of = np.cumsum(rids == 0)  # text index of each raw token (a separator, key 0, opens the next text)
         lead = np.bincount(text_of, weights=de_minus_en[rids], minlength=n)  # German minus English words

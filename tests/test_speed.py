@@ -130,6 +130,26 @@ def test_the_token_scan_finds_the_tokens_of_the_regular_expression(corpus):
                 assert keys_of.setdefault(key, token) == token  # one key, one token
 
 
+def test_lower_casing_by_code_point_gives_the_code_points_of_str_lower(corpus):
+    import random
+
+    from detector.features import join_for_features
+    from detector.tokenscan import code_points, lower_code_points
+
+    rng = random.Random(0)
+    pieces = [*"aBZ ÄÖÜẞß\x00İıΣσςΩKÅǅ", "ΣΑ", "ΟΣ ", "Ｆ", "🚀", "\ud800", "中文", "ΜΕΓΑΛΟΣ"]
+    fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
+    texts = corpus["text"].tolist()
+    joined = [join_for_features(texts[i:i + 400]) for i in range(0, len(texts), 400)]
+    by_table = 0
+    for text in [*joined, *EDGE_TEXTS, *fuzz]:
+        cp, lowered = lower_code_points(text)
+        assert np.array_equal(cp, code_points(text.lower())), text[:80]
+        assert lowered is None or lowered == text.lower()
+        by_table += lowered is None
+    assert by_table > len(joined)  # the corpus takes the table, not str.lower
+
+
 def test_short_and_long_texts_get_the_same_token_columns(trained, corpus, monkeypatch):
     from detector import vectorize
     from detector.features import join_for_features
