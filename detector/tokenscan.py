@@ -79,14 +79,23 @@ def lower_code_points(text: str) -> tuple[np.ndarray, str | None]:
     """The code points of ``text.lower()``, and the lower-cased string where it had to be made.
 
     Lower-casing code point by code point through a table is several times faster than ``str.lower`` on a batch;
-    where that would differ (a code point beyond the table, a capital sigma, a dotted capital I) the string is
-    lower-cased after all. Either way the code points are those of ``text.lower()``.
+    code points beyond the table (emoji, CJK) are lower-cased one distinct code point at a time. Where that would
+    differ from ``str.lower`` (a capital sigma, a dotted capital I, any code point whose lower case is longer) the
+    string is lower-cased after all. Either way the code points are those of ``text.lower()``.
     """
     cp = code_points(text)
-    if cp.size and int(cp.max()) < _BASIC_LIMIT:
+    if cp.size == 0:
+        return cp, None
+    if int(cp.max()) < _BASIC_LIMIT:
         low = _lower_table()[cp]
-        if int(low.max()) != _NO_LOWER:
-            return low, None
+    else:
+        low = _lower_table()[np.minimum(cp, _BASIC_LIMIT - 1)]
+        high = np.flatnonzero(cp >= _BASIC_LIMIT)
+        distinct, which = np.unique(cp[high], return_inverse=True)
+        lowers = [chr(c).lower() for c in distinct.tolist()]
+        low[high] = np.array([ord(x) if len(x) == 1 else _NO_LOWER for x in lowers], dtype=np.uint32)[which]
+    if int(low.max()) != _NO_LOWER:
+        return low, None
     lowered = text.lower()
     return code_points(lowered), lowered
 

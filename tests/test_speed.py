@@ -137,7 +137,7 @@ def test_lower_casing_by_code_point_gives_the_code_points_of_str_lower(corpus):
     from detector.tokenscan import code_points, lower_code_points
 
     rng = random.Random(0)
-    pieces = [*"aBZ ÄÖÜẞß\x00İıΣσςΩKÅǅ", "ΣΑ", "ΟΣ ", "Ｆ", "🚀", "\ud800", "中文", "ΜΕΓΑΛΟΣ"]
+    pieces = [*"aBZ ÄÖÜẞß\x00İıΣσςΩKÅǅ", "ΣΑ", "ΟΣ ", "Ｆ", "🚀", "\ud800", "中文", "ΜΕΓΑΛΟΣ", "ﬁ", "𐐀", "Ａ"]
     fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
     texts = corpus["text"].tolist()
     joined = [join_for_features(texts[i:i + 400]) for i in range(0, len(texts), 400)]
@@ -148,6 +148,7 @@ def test_lower_casing_by_code_point_gives_the_code_points_of_str_lower(corpus):
         assert lowered is None or lowered == text.lower()
         by_table += lowered is None
     assert by_table > len(joined)  # the corpus takes the table, not str.lower
+    assert lower_code_points("Launch 🚀 NOW")[1] is None  # an emoji does not send a batch to str.lower
 
 
 def test_short_and_long_texts_get_the_same_token_columns(trained, corpus, monkeypatch):
