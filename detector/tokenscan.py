@@ -26,13 +26,13 @@ import numpy as np
 from .features import KEPT_PUNCT, SEP
 
 _WORD, _DIGIT, _NUMSEP, _DOT, _SINGLE = 1, 2, 4, 8, 16  # character classes (bits)
-#: Code points below this get their class table at first use; a text with any code point above builds the rest.
+#: Code points below this get their class (and lower-case) table at first use; those above are looked at one by one.
 _BASIC_LIMIT = 0x3001
-_UNICODE_LIMIT = 0x110000
 #: Tokens longer than this many code points get no hash key (looked up by their string instead).
 MAX_HASHED = 64
 _BASE = np.uint64(0x100000001B3)  # odd: invertible modulo 2**64
 _INVERSE = np.uint64(pow(int(_BASE), -1, 1 << 64))
+_INVERSE_4096 = np.uint64(pow(int(_INVERSE), 4096, 1 << 64))
 _MASK63 = np.uint64((1 << 63) - 1)
 
 
@@ -53,6 +53,22 @@ def _classes(limit: int) -> np.ndarray:
     for c in KEPT_PUNCT + SEP:
         out[ord(c)] |= _SINGLE
     return out
+
+
+def _char_classes(cp: np.ndarray) -> np.ndarray:
+    """Class bits of each code point of ``cp``; code points beyond the table (emoji, CJK) are classed one distinct
+    code point at a time, by the same regular expressions (the other classes are of characters inside the table)."""
+    if int(cp.max()) < _BASIC_LIMIT:
+        return _classes(_BASIC_LIMIT)[cp]
+    cls = _classes(_BASIC_LIMIT)[np.minimum(cp, _BASIC_LIMIT - 1)]
+    high = np.flatnonzero(cp >= _BASIC_LIMIT)
+    distinct, which = np.unique(cp[high], return_inverse=True)
+    chars = "".join(map(chr, distinct.tolist()))
+    bits = np.zeros(len(chars), dtype=np.uint8)
+    for pattern, bit in ((r"\w", _WORD), (r"\d", _DIGIT)):
+        bits[[m.start() for m in re.finditer(pattern, chars)]] |= bit
+    cls[high] = bits[which]
+    return cls
 
 
 def code_points(text: str) -> np.ndarray:
@@ -116,8 +132,7 @@ def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = cp.size
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    table = _classes(_BASIC_LIMIT if int(cp.max()) < _BASIC_LIMIT else _UNICODE_LIMIT)
-    cls = table[cp]
+    cls = _char_classes(cp)
     word = (cls & _WORD) > 0
     digit = (cls & _DIGIT) > 0
     after_word = np.zeros(n, dtype=bool)
@@ -168,20 +183,35 @@ def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends_at[starts]
 
 
+@lru_cache(maxsize=1)
+def _low_inverse_powers() -> np.ndarray:
+    """``_INVERSE ** k`` (modulo 2**64) for ``k`` below 4096."""
+    out = np.full(4096, _INVERSE, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out)
+
+
+def _inverse_powers(positions: np.ndarray) -> np.ndarray:
+    """``_INVERSE ** p`` (modulo 2**64) for each position: the low and high 12-bit parts from two small tables."""
+    high = np.full(int(positions.max()) // 4096 + 1, _INVERSE_4096, dtype=np.uint64)
+    high[0] = 1
+    np.cumprod(high, out=high)
+    return _low_inverse_powers()[positions & 4095] * high[positions >> 12]
+
+
 def token_keys(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """A 63-bit key of each token's code points (-1 for tokens longer than :data:`MAX_HASHED`)."""
     if starts.size == 0:
         return np.zeros(0, dtype=np.int64)
     n = int(ends[-1])
-    powers = np.full(n, _BASE, dtype=np.uint64)
-    powers[0] = 1
-    np.cumprod(powers, out=powers)  # wraps modulo 2**64
+    weighted = np.full(n, _BASE, dtype=np.uint64)
+    weighted[0] = 1
+    np.cumprod(weighted, out=weighted)  # _BASE ** i, wrapping modulo 2**64
+    weighted *= cp[:n]  # each code point times its power, in place: two arrays of the text's length in all
     prefix = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(cp[:n].astype(np.uint64) * powers, out=prefix[1:])
-    inverse = np.full(n, _INVERSE, dtype=np.uint64)
-    inverse[0] = 1
-    np.cumprod(inverse, out=inverse)
-    keys = ((prefix[ends] - prefix[starts]) * inverse[starts]) & _MASK63
+    np.cumsum(weighted, out=prefix[1:])
+    del weighted
+    keys = ((prefix[ends] - prefix[starts]) * _inverse_powers(starts)) & _MASK63
     keys = keys.view(np.int64)
     keys[ends - starts > MAX_HASHED] = -1
     return keys

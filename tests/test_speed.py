@@ -109,16 +109,18 @@ def test_the_token_scan_finds_the_tokens_of_the_regular_expression(corpus):
     import random
     import re
 
-    from detector.features import SEP, TOKEN_PATTERN, join_for_features
-    from detector.tokenscan import code_points, token_keys, token_spans
+    from detector.features import KEPT_PUNCT, SEP, TOKEN_PATTERN, join_for_features
+    from detector.tokenscan import _BASIC_LIMIT, code_points, token_keys, token_spans
 
     pattern = re.compile(f"{TOKEN_PATTERN}|{SEP}")
     rng = random.Random(0)
-    pieces = [*"ab_9 .,:/x…?!ü²٣߀İ©", "...", "1.", ":5", SEP, "\ud800", "中文", "𝟘", "www.x.com", "__url__", "5m"]
+    pieces = [*"ab_9 .,:/x…?!ü²٣߀İ©", "...", "1.", ":5", SEP, "\ud800", "中文", "𝟘", "www.x.com", "__url__", "5m",
+              "🚀", "１２", "ａｂ"]
     fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     texts = corpus["text"].tolist()
     joined = [join_for_features(texts[i:i + 400]).lower() for i in range(0, len(texts), 400)]
     keys_of: dict[int, str] = {}
+    key_of: dict[str, int] = {}
     for text in [*joined, *EDGE_TEXTS, *fuzz]:
         cp = code_points(text)
         starts, ends = token_spans(cp)
@@ -128,6 +130,8 @@ def test_the_token_scan_finds_the_tokens_of_the_regular_expression(corpus):
             assert (key == -1) == (len(token) > 64)
             if key != -1:
                 assert keys_of.setdefault(key, token) == token  # one key, one token
+                assert key_of.setdefault(token, key) == key  # one token, one key, wherever it stands
+    assert max(map(ord, KEPT_PUNCT + SEP + ".,:/")) < _BASIC_LIMIT  # only word and digit are looked up beyond it
 
 
 def test_lower_casing_by_code_point_gives_the_code_points_of_str_lower(corpus):
