@@ -271,7 +271,8 @@ def _texts_at(positions: np.ndarray | list[int], starts: np.ndarray) -> np.ndarr
 
 
 def _phone_starts(sym: np.ndarray, cls: np.ndarray) -> np.ndarray:
-    """Positions where _PHONE_RE could start a match: ``+`` or ``(0`` or a word-initial ``0``, then a digit."""
+    """Positions where _PHONE_RE could start a match: ``+`` or ``(0`` or a word-initial ``0``, then a digit (all
+    of them in text below :data:`_CP_LIMIT`; beyond it the class table calls every character a letter)."""
     size = sym.size
     digit_at = lambda pos: (pos < size) & ((cls[np.minimum(pos, size - 1)] & _DIGIT) > 0)  # noqa: E731
     plus = np.flatnonzero(sym == _S["+"])
@@ -281,6 +282,17 @@ def _phone_starts(sym: np.ndarray, cls: np.ndarray) -> np.ndarray:
     prev = cls[np.maximum(zero - 1, 0)]
     word_before = (zero > 0) & (((prev & (_LETTER | _DIGIT)) > 0) | (sym[np.maximum(zero - 1, 0)] == _S["_"]))
     return np.concatenate([plus[digit_at(plus + 1)], paren, zero[digit_at(zero + 1) & ~word_before]])
+
+
+def _phone_flags(joined: str, cp: np.ndarray, sym: np.ndarray, cls: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray) -> np.ndarray:
+    """1.0 for each text with a possible phone start in which _PHONE_RE matches: tried at the start positions only,
+    or searched whole in a text with a code point beyond the class table (where the positions may be incomplete)."""
+    positions = _phone_starts(sym, cls)
+    wide = _texts_at(np.flatnonzero(cp >= _CP_LIMIT), starts)
+    owner = np.searchsorted(starts, positions, side="right") - 1
+    searched = _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(positions, starts) & wide)
+    return np.maximum(searched, _flag_matches(_PHONE_RE, joined, positions[~wide[owner]], starts, ends))
 
 
 _URL_DOT_NEXT = np.zeros(128, dtype=bool)
@@ -397,7 +409,7 @@ def layout_matrix(texts: Sequence[str], joined: str | None = None) -> np.ndarray
         np.minimum(digits / np.maximum(n_chars, 1) * 5.0, 1.0),
         _flag_texts(_URL_RE, joined, starts, ends, _texts_at(_url_hints(cp), starts)),
         _flag_texts(_EMAIL_RE, joined, starts, ends, _texts_at(np.flatnonzero(sym == sid("@")), starts)),
-        _flag_matches(_PHONE_RE, joined, _phone_starts(sym, cls), starts, ends),
+        _phone_flags(joined, cp, sym, cls, starts, ends),
         np.minimum(exclaims, 3) / 3.0,
         np.minimum(questions, 3) / 3.0,
         has & _BULLETS[first_c],
@@ -454,7 +466,8 @@ def _running_max_per_doc(values: np.ndarray, lengths: np.ndarray) -> tuple[np.nd
 
     Several documents at once: each value is replaced by its rank plus its document's number times ``n``, so one
     accumulate over the batch restarts at every document and never mixes documents; ranks are integers, so the
-    maxima are exactly the values (the same, bit for bit, as one accumulate per document)."""
+    maxima are exactly the values (the same, bit for bit, as one accumulate per document, for values without -0.0:
+    scores of ``1 - p`` never are)."""
     if lengths.size == 1:
         return np.maximum.accumulate(values[::-1])[::-1], np.maximum.accumulate(values)
     n = values.size

@@ -36,7 +36,7 @@ _INVERSE_4096 = np.uint64(pow(int(_INVERSE), 4096, 1 << 64))
 _MASK63 = np.uint64((1 << 63) - 1)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def _classes(limit: int) -> np.ndarray:
     """Class bits of the code points below ``limit``, from the regular expression engine's own ``\\w`` and ``\\d``."""
     chars = "".join(map(chr, range(limit)))
@@ -207,7 +207,7 @@ def token_keys(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     weighted = np.full(n, _BASE, dtype=np.uint64)
     weighted[0] = 1
     np.cumprod(weighted, out=weighted)  # _BASE ** i, wrapping modulo 2**64
-    weighted *= cp[:n]  # each code point times its power, in place: two arrays of the text's length in all
+    np.multiply(weighted, cp[:n], out=weighted, casting="unsafe")  # in place: two arrays of the text's length
     prefix = np.zeros(n + 1, dtype=np.uint64)
     np.cumsum(weighted, out=prefix[1:])
     del weighted

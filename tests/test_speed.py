@@ -145,13 +145,11 @@ def test_lower_casing_by_code_point_gives_the_code_points_of_str_lower(corpus):
     fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
     texts = corpus["text"].tolist()
     joined = [join_for_features(texts[i:i + 400]) for i in range(0, len(texts), 400)]
-    by_table = 0
     for text in [*joined, *EDGE_TEXTS, *fuzz]:
         cp, lowered = lower_code_points(text)
         assert np.array_equal(cp, code_points(text.lower())), text[:80]
         assert lowered is None or lowered == text.lower()
-        by_table += lowered is None
-    assert by_table > len(joined)  # the corpus takes the table, not str.lower
+    assert all(lower_code_points(text)[1] is None for text in joined)  # the corpus takes the table, not str.lower
     assert lower_code_points("Launch 🚀 NOW")[1] is None  # an emoji does not send a batch to str.lower
 
 
@@ -213,7 +211,8 @@ def test_link_and_contact_flags_are_their_patterns_searched_in_each_text(corpus)
     from detector.features import _EMAIL_RE, _PHONE_RE, _URL_RE, LAYOUT_FEATURES, join_for_features, layout_matrix
 
     texts = [*corpus["text"].tolist(), *EDGE_TEXTS, "+49 (0)69 1234-5678", "(030) 123 45 67", "a0 1234 5678 9",
-             "_0 1234 5678 9", "Tel. 0 1234 5678 9", "up +3.2% to 1,234.5", "(0)", "+", "0", "x@y.z", "www.x"]
+             "_0 1234 5678 9", "Tel. 0 1234 5678 9", "up +3.2% to 1,234.5", "(0)", "+", "0", "x@y.z", "www.x",
+             "Kurs +1,5 % heute. Hotline📞0800 123 4567", "Kurs +1,5 %. Tel. +４９ 69 1234 5678", "（030) 123 45 67 +1"]
     got = layout_matrix(texts)
     for name, pattern in (("has_url", _URL_RE), ("has_email", _EMAIL_RE), ("has_phone", _PHONE_RE)):
         expected = [float(bool(pattern.search(join_for_features([t])))) for t in texts]
