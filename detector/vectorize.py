@@ -10,6 +10,7 @@ The result equals ``vectorizer.transform(texts)`` (``tests/test_speed.py`` check
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -205,6 +206,9 @@ class NgramIndex:
         self.sublinear = bool(vectorizer.sublinear_tf)  # type: ignore[attr-defined]
         self.l2 = vectorizer.norm == "l2"  # type: ignore[attr-defined]
         self.raw = _RawTokens(self)
+        # The raw-token cache grows as text comes in; threads that share a model take turns at it (the rest of a
+        # batch's arithmetic runs side by side). Without the lock two new tokens could get the same column.
+        self._lock = threading.Lock()
 
     @staticmethod
     def supports(vectorizer: object) -> bool:
@@ -227,10 +231,12 @@ class NgramIndex:
         n = len(texts)
         if joined is None:
             joined = join_for_features(texts)
-        if len(self.raw) > MAX_CACHED_TOKENS:
-            self.raw = _RawTokens(self)
-        rids = self.raw.columns(_mark_links_joined(joined))
-        de_ids, en_ids, de_minus_en, umlauts = self.raw.table()
+        marked = _mark_links_joined(joined)
+        with self._lock:
+            if len(self.raw) > MAX_CACHED_TOKENS:
+                self.raw = _RawTokens(self)
+            rids = self.raw.columns(marked)
+            de_ids, en_ids, de_minus_en, umlauts = self.raw.table()  # a view: later growth never changes it
         text_of = np.cumsum(rids == 0)  # text index of each raw token (a separator, key 0, opens the next text)
         lead = np.bincount(text_of, weights=de_minus_en[rids], minlength=n)  # German minus English words
         umlaut = np.bincount(text_of, weights=umlauts[rids], minlength=n) > 0

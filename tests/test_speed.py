@@ -411,3 +411,31 @@ def test_benchmark_table_reads_without_justext_and_the_cli_runs():
     table = bench.format_table(figures)
     assert "0.10x  >= 0.25 MISSED" in table and "2.50 MB  <= 10 ok" in table
     assert "jusText" not in table and "CLI" not in table
+
+
+def test_threads_sharing_a_detector_get_the_scores_of_one_thread(corpus):
+    import threading
+
+    from detector import Detector
+
+    texts = ["\n\n".join(doc) for doc in docs_of(corpus)[:600]]
+    expected = [[p.score for p in r] for r in Detector.load().classify_many(texts)]
+    for _ in range(2):
+        shared = Detector.load()  # its own model object: the token cache starts empty, so the threads fill it
+        got: list[list[float] | None] = [None] * len(texts)
+
+        def work(k: int) -> None:
+            mine = list(range(k, len(texts), 8))
+            if k % 2:
+                for i in mine:
+                    got[i] = [p.score for p in shared.classify(texts[i])]
+            else:
+                for i, r in zip(mine, shared.classify_many([texts[i] for i in mine], batch_size=16)):
+                    got[i] = [p.score for p in r]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert got == expected
