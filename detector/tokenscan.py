@@ -19,6 +19,7 @@ The scan, for the pattern ``\\d[\\d.,:/]*|\\w+|\\.\\.\\.|[KEPT]`` (plus the batc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -36,17 +37,23 @@ _INVERSE_4096 = np.uint64(pow(int(_INVERSE), 4096, 1 << 64))
 _MASK63 = np.uint64((1 << 63) - 1)
 
 
-@lru_cache(maxsize=1)
-def _classes(limit: int) -> np.ndarray:
-    """Class bits of the code points below ``limit``, from the regular expression engine's own ``\\w`` and ``\\d``."""
-    chars = "".join(map(chr, range(limit)))
-    out = np.zeros(limit, dtype=np.uint8)
+def _word_digit_bits(chars: str) -> np.ndarray:
+    """The word and digit bits of each character of ``chars``, from the regular expression engine's own ``\\w`` and
+    ``\\d``."""
+    out = np.zeros(len(chars), dtype=np.uint8)
     for pattern, bit in ((r"\w+", _WORD), (r"\d+", _DIGIT)):
-        delta = np.zeros(limit + 1, dtype=np.int8)
+        delta = np.zeros(len(chars) + 1, dtype=np.int8)
         spans = np.array([m.span() for m in re.finditer(pattern, chars)], dtype=np.int64).reshape(-1, 2)
         delta[spans[:, 0]] = 1
         delta[spans[:, 1]] -= 1
         out[np.cumsum(delta[:-1], dtype=np.int8) > 0] |= bit
+    return out
+
+
+@lru_cache(maxsize=1)
+def _classes() -> np.ndarray:
+    """Class bits of the code points below :data:`_BASIC_LIMIT` (the other classes are of characters among them)."""
+    out = _word_digit_bits("".join(map(chr, range(_BASIC_LIMIT))))
     for c in ".,:/":
         out[ord(c)] |= _NUMSEP
     out[ord(".")] |= _DOT
@@ -55,20 +62,16 @@ def _classes(limit: int) -> np.ndarray:
     return out
 
 
-def _char_classes(cp: np.ndarray) -> np.ndarray:
-    """Class bits of each code point of ``cp``; code points beyond the table (emoji, CJK) are classed one distinct
-    code point at a time, by the same regular expressions (the other classes are of characters inside the table)."""
-    if int(cp.max()) < _BASIC_LIMIT:
-        return _classes(_BASIC_LIMIT)[cp]
-    cls = _classes(_BASIC_LIMIT)[np.minimum(cp, _BASIC_LIMIT - 1)]
-    high = np.flatnonzero(cp >= _BASIC_LIMIT)
+def _through_table(cp: np.ndarray, table: np.ndarray, beyond: Callable[[str], np.ndarray]) -> np.ndarray:
+    """``table[cp]``, with the code points beyond the table (emoji, CJK) given by ``beyond`` of the string of their
+    distinct characters, one value per character."""
+    if int(cp.max()) < table.size:
+        return table[cp]
+    out = table[np.minimum(cp, table.size - 1)]
+    high = np.flatnonzero(cp >= table.size)
     distinct, which = np.unique(cp[high], return_inverse=True)
-    chars = "".join(map(chr, distinct.tolist()))
-    bits = np.zeros(len(chars), dtype=np.uint8)
-    for pattern, bit in ((r"\w", _WORD), (r"\d", _DIGIT)):
-        bits[[m.start() for m in re.finditer(pattern, chars)]] |= bit
-    cls[high] = bits[which]
-    return cls
+    out[high] = beyond("".join(map(chr, distinct.tolist())))[which]
+    return out
 
 
 def code_points(text: str) -> np.ndarray:
@@ -79,15 +82,17 @@ def code_points(text: str) -> np.ndarray:
 _NO_LOWER = np.uint32(0xFFFFFFFF)  # in the lower-case table: not lower-cased code point by code point
 
 
+def _single_lowers(chars: str) -> np.ndarray:
+    """The lower case of each character, :data:`_NO_LOWER` where it is longer than one code point."""
+    return np.array([ord(x) if len(x := c.lower()) == 1 else _NO_LOWER for c in chars], dtype=np.uint32)
+
+
 @lru_cache(maxsize=1)
 def _lower_table() -> np.ndarray:
     """``ord(chr(c).lower())`` for code points below :data:`_BASIC_LIMIT`; :data:`_NO_LOWER` where the lower case
     is not one code point of its own: U+0130 (two code points) and the capital sigma (final or not, by context)."""
-    table = np.full(_BASIC_LIMIT, _NO_LOWER, dtype=np.uint32)
-    for c in range(_BASIC_LIMIT):
-        low = chr(c).lower()
-        if len(low) == 1 and c != 0x3A3:
-            table[c] = ord(low)
+    table = _single_lowers("".join(map(chr, range(_BASIC_LIMIT))))
+    table[0x3A3] = _NO_LOWER
     return table
 
 
@@ -102,14 +107,7 @@ def lower_code_points(text: str) -> tuple[np.ndarray, str | None]:
     cp = code_points(text)
     if cp.size == 0:
         return cp, None
-    if int(cp.max()) < _BASIC_LIMIT:
-        low = _lower_table()[cp]
-    else:
-        low = _lower_table()[np.minimum(cp, _BASIC_LIMIT - 1)]
-        high = np.flatnonzero(cp >= _BASIC_LIMIT)
-        distinct, which = np.unique(cp[high], return_inverse=True)
-        lowers = [chr(c).lower() for c in distinct.tolist()]
-        low[high] = np.array([ord(x) if len(x) == 1 else _NO_LOWER for x in lowers], dtype=np.uint32)[which]
+    low = _through_table(cp, _lower_table(), _single_lowers)
     if int(low.max()) != _NO_LOWER:
         return low, None
     lowered = text.lower()
@@ -132,7 +130,7 @@ def token_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = cp.size
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    cls = _char_classes(cp)
+    cls = _through_table(cp, _classes(), _word_digit_bits)
     word = (cls & _WORD) > 0
     digit = (cls & _DIGIT) > 0
     after_word = np.zeros(n, dtype=bool)
