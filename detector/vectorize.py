@@ -51,11 +51,16 @@ def _mark_links_joined(joined: str) -> str:
 
 
 class _RawTokens(dict):
-    """Raw token -> column of :meth:`table`; a miss computes the column (stems in both languages) once."""
+    """Raw token -> column of :meth:`table`; a miss computes the column (stems in both languages) once.
+
+    The cache grows as text comes in; threads that share a model take turns at it (a batch's token scan and the
+    rest of its arithmetic run side by side). Without the lock two new tokens could get the same column.
+    """
 
     def __init__(self, index: NgramIndex) -> None:
         super().__init__()
         self.index = index
+        self.lock = threading.Lock()
         self.tables = np.zeros((4, 1024), dtype=np.int64)  # one column per key, grown by doubling
         self.by_key = _IntTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # token key -> column
         self._add(SEP, (_BREAK, _BREAK, 0, 0))  # column 0: the separator of joined texts
@@ -76,7 +81,8 @@ class _RawTokens(dict):
 
     def table(self) -> np.ndarray:
         """The columns, by key; rows: id if German, id if English, German minus English function word, umlaut."""
-        return self.tables[:, :len(self)]
+        with self.lock:
+            return self.tables[:, :len(self)]  # a view: later growth never changes it
 
     def columns(self, text: str) -> np.ndarray:
         """The column of each token of ``text.lower()`` (``text``: links marked, texts joined by the separator).
@@ -87,10 +93,17 @@ class _RawTokens(dict):
         """
         if len(text) < SCAN_MIN_CHARS:
             tokens = _BATCH_TOKEN_RE.findall(text.lower())
-            return np.fromiter(map(self.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            with self.lock:
+                return np.fromiter(map(self.__getitem__, tokens), dtype=np.int64, count=len(tokens))
         cp, lowered = lower_code_points(text)
         starts, ends = token_spans(cp)
         keys = token_keys(cp, starts, ends)
+        with self.lock:
+            return self._columns_of_keys(text, lowered, starts, ends, keys)
+
+    def _columns_of_keys(self, text: str, lowered: str | None, starts: np.ndarray, ends: np.ndarray,
+                         keys: np.ndarray) -> np.ndarray:
+        """:meth:`columns` from the tokens' spans and keys; new keys are looked up as strings and remembered."""
         out = self.by_key.get(keys)
         miss = np.flatnonzero(out < 0)
         if miss.size:
@@ -206,9 +219,6 @@ class NgramIndex:
         self.sublinear = bool(vectorizer.sublinear_tf)  # type: ignore[attr-defined]
         self.l2 = vectorizer.norm == "l2"  # type: ignore[attr-defined]
         self.raw = _RawTokens(self)
-        # The raw-token cache grows as text comes in; threads that share a model take turns at it (the rest of a
-        # batch's arithmetic runs side by side). Without the lock two new tokens could get the same column.
-        self._lock = threading.Lock()
 
     @staticmethod
     def supports(vectorizer: object) -> bool:
@@ -231,12 +241,11 @@ class NgramIndex:
         n = len(texts)
         if joined is None:
             joined = join_for_features(texts)
-        marked = _mark_links_joined(joined)
-        with self._lock:
-            if len(self.raw) > MAX_CACHED_TOKENS:
-                self.raw = _RawTokens(self)
-            rids = self.raw.columns(marked)
-            de_ids, en_ids, de_minus_en, umlauts = self.raw.table()  # a view: later growth never changes it
+        raw = self.raw
+        if len(raw) > MAX_CACHED_TOKENS:
+            raw = self.raw = _RawTokens(self)  # a thread still using the old cache finishes with it
+        rids = raw.columns(_mark_links_joined(joined))
+        de_ids, en_ids, de_minus_en, umlauts = raw.table()
         text_of = np.cumsum(rids == 0)  # text index of each raw token (a separator, key 0, opens the next text)
         lead = np.bincount(text_of, weights=de_minus_en[rids], minlength=n)  # German minus English words
         umlaut = np.bincount(text_of, weights=umlauts[rids], minlength=n) > 0
