@@ -41,24 +41,29 @@ class Span(NamedTuple):
 _span = tuple.__new__  # Span(a, b, kind) without the named tuple's argument handling
 
 
-def _trimmed(text: str, start: int, end: int, kind: str) -> Span | None:
-    """The span without leading/trailing whitespace, or None if nothing but whitespace is left."""
-    if text[start:start + 1].isspace() or text[end - 1:end].isspace():
-        piece = text[start:end]
-        body = piece.lstrip()
-        start, end = end - len(body), end - len(body) + len(body.rstrip())
-    return Span(start, end, kind) if start < end else None
-
-
-def _pieces(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` of the pieces of ``text`` between matches of ``sep`` (a pattern with one group)."""
-    parts = sep.split(text)  # piece, separator, piece, ..., piece
-    pieces, pos = [], 0
-    for i in range(0, len(parts) - 1, 2):
-        end = pos + len(parts[i])
-        pieces.append((pos, end))
-        pos = end + len(parts[i + 1])
-    pieces.append((pos, len(text)))
+def _pieces(text: str, sep: re.Pattern[str], start: int = 0, end: int | None = None
+            ) -> list[tuple[int, int, int, int]]:
+    """The pieces of ``text[start:end]`` between matches of ``sep`` (a pattern with one group) that hold a visible
+    character: ``(start, end)`` without surrounding whitespace, then ``(start, end)`` as split, offsets into
+    ``text``. One pass without a call per piece: it runs for every paragraph of a corpus."""
+    end = len(text) if end is None else end
+    parts = sep.split(text[start:end] if start or end < len(text) else text)  # piece, separator, ..., piece
+    pieces = []
+    pos, last = start, len(parts) - 1
+    for i in range(0, last + 1, 2):
+        a = raw_a = pos
+        b = raw_b = a + len(parts[i])
+        if i < last:
+            pos = b + len(parts[i + 1])
+        if a == b:
+            continue
+        if text[a].isspace() or text[b - 1].isspace():
+            body = parts[i].lstrip()
+            if not body:
+                continue
+            a = b - len(body)
+            b = a + len(body.rstrip())
+        pieces.append((a, b, raw_a, raw_b))
     return pieces
 
 
@@ -66,12 +71,9 @@ def _split_lines(text: str, start: int, end: int) -> list[Span]:
     """Rule 2 for ``text[start:end]``: one unit per line, a bullet list together with its lead-in line."""
     spans: list[Span] = []
     open_list = False  # the last span is a lead-in line or a list, so bullets join it
-    for a, b in _pieces(text[start:end], _LINE_BREAK):
-        a, b = start + a, start + b
-        span = _trimmed(text, a, b, "line")
-        if span is None:
-            continue
-        is_bullet = bool(BULLET_RE.match(text, a, b))
+    for a, b, raw_a, raw_b in _pieces(text, _LINE_BREAK, start, end):
+        span = _span(Span, (a, b, "line"))
+        is_bullet = bool(BULLET_RE.match(text, raw_a, raw_b))
         if is_bullet and spans and open_list:
             spans[-1] = Span(spans[-1].start, span.end, "line")
             continue
@@ -93,8 +95,7 @@ def _split_runon(text: str, spans: list[Span]) -> list[Span]:
         if span.end - span.start < RUNON_MIN_CHARS:
             out.append(span)
             continue
-        lines = [s for a, b in _pieces(text[span.start:span.end], _LINE_BREAK)
-                 if (s := _trimmed(text, span.start + a, span.start + b, "line"))]
+        lines = [_span(Span, (a, b, "line")) for a, b, _, _ in _pieces(text, _LINE_BREAK, span.start, span.end)]
         if len(lines) == 1:
             out.extend(_sentences(text, span.start, span.end))
             continue
@@ -116,23 +117,7 @@ def _split_runon(text: str, spans: list[Span]) -> list[Span]:
 
 def segment(text: str) -> list[Span]:
     """Split ``text`` into units; see the module docstring for the rules."""
-    parts = (_BLANK_LINE_SEP if "\r" in text else _BLANK_LINE_SEP_LF).split(text)  # block, separator, ..., block
-    blocks = []  # (start, end) trimmed and (start, end) as split, of every block with a visible character
-    pos, last = 0, len(parts) - 1
-    for i in range(0, last + 1, 2):  # one pass, no Span per block: this runs for every text of a corpus
-        a = raw_a = pos
-        b = raw_b = a + len(parts[i])
-        if i < last:
-            pos = b + len(parts[i + 1])
-        if a == b:
-            continue
-        if text[a].isspace() or text[b - 1].isspace():
-            body = parts[i].lstrip()
-            if not body:
-                continue
-            a = b - len(body)
-            b = a + len(body.rstrip())
-        blocks.append((a, b, raw_a, raw_b))
+    blocks = _pieces(text, _BLANK_LINE_SEP if "\r" in text else _BLANK_LINE_SEP_LF)
     single = len(blocks) == 1
     units: list[Span] = []
     long = False
