@@ -247,15 +247,12 @@ def _flag_texts(pattern: re.Pattern[str], joined: str, starts: np.ndarray, ends:
     return out
 
 
-def _flag_matches(pattern: re.Pattern[str], joined: str, positions: np.ndarray, starts: np.ndarray,
+def _flag_matches(pattern: re.Pattern[str], joined: str, positions: np.ndarray, owner: np.ndarray,
                   ends: np.ndarray) -> np.ndarray:
-    """1.0 for each text (``joined[starts[i]:ends[i]]``) in which ``pattern`` matches at one of the character
-    ``positions``: for a pattern whose every match starts at one of them, the same as searching each text, at a
-    fraction of the cost."""
-    out = np.zeros(len(starts))
-    if not len(positions):
-        return out
-    owner = np.searchsorted(starts, positions, side="right") - 1
+    """1.0 for each text (the text ``owner[k]`` holds ``positions[k]``; texts end at ``ends``) in which ``pattern``
+    matches at one of the character ``positions``: for a pattern whose every match starts at one of them, the same
+    as searching each text, at a fraction of the cost."""
+    out = np.zeros(len(ends))
     for pos, i in zip(positions.tolist(), owner.tolist()):
         if not out[i] and pattern.match(joined, pos, int(ends[i])):
             out[i] = 1.0
@@ -289,10 +286,10 @@ def _phone_flags(joined: str, cp: np.ndarray, sym: np.ndarray, cls: np.ndarray, 
     """1.0 for each text with a possible phone start in which _PHONE_RE matches: tried at the start positions only,
     or searched whole in a text with a code point beyond the class table (where the positions may be incomplete)."""
     positions = _phone_starts(sym, cls)
-    wide = _texts_at(np.flatnonzero(cp >= _CP_LIMIT), starts)
     owner = np.searchsorted(starts, positions, side="right") - 1
-    searched = _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(positions, starts) & wide)
-    return np.maximum(searched, _flag_matches(_PHONE_RE, joined, positions[~wide[owner]], starts, ends))
+    at = ~_texts_at(np.flatnonzero(cp >= _CP_LIMIT), starts)[owner]
+    searched = _flag_texts(_PHONE_RE, joined, starts, ends, _texts_at(positions[~at], starts))
+    return np.maximum(searched, _flag_matches(_PHONE_RE, joined, positions[at], owner[at], ends))
 
 
 _URL_DOT_NEXT = np.zeros(128, dtype=bool)
