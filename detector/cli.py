@@ -181,10 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate a model on labelled data",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="examples:\n  finpromo eval data/articles\n"
-                              "  finpromo eval ../shared/realworld/en-nasdaq-dev.jsonl --format json\n")
+                              "  finpromo eval ../shared/realworld/en-nasdaq-dev.jsonl --format json\n"
+                              "  finpromo eval ../shared/realworld/en-nasdaq-dev.jsonl --runon\n")
     p.add_argument("data", nargs="+", metavar="DATA", help="annotated articles/folders or tables")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst mistakes")
+    p.add_argument("--runon", action="store_true",
+                   help="evaluate with the paragraph breaks lost: each article joined into one line, cleaned as "
+                        "any input is, a paragraph removed when most of its characters are")
     _model_options(p)
 
     p = sub.add_parser("data", help="corpus tools (stats)")
@@ -463,16 +467,23 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .data import load
-    from .evaluate import format_report, report, score_docs, to_json
+    from .evaluate import format_report, label_report, report, runon_predictions, score_docs, to_json
 
     df = load(args.data, training=False)
     det = _detector(args)
-    rep = report(df, score_docs(det.model, df), det.threshold, errors=args.errors)
+    if args.runon:
+        rep = label_report(df, *runon_predictions(det, df), det.runon_threshold, errors=args.errors)
+    else:
+        rep = report(df, score_docs(det.model, df), det.threshold, errors=args.errors)
     rep["model"] = det.manifest.get("name")
+    rep["runon"] = args.runon
     if args.format == "json":
         sys.stdout.write(to_json(rep) + "\n")
     else:
-        sys.stdout.write(format_report(rep, title=f"model {rep['model']} on {', '.join(args.data)}") + "\n")
+        title = f"model {rep['model']} on {', '.join(args.data)}"
+        if args.runon:
+            title += " (run-on: paragraph breaks lost)"
+        sys.stdout.write(format_report(rep, title=title) + "\n")
     return 0
 
 

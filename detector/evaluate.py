@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .model import LABELS, doc_slices
+from .runon import make_runon
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Detector
 
 
 def predict_labels(probs: np.ndarray, threshold: float) -> np.ndarray:
@@ -58,9 +62,44 @@ def score_docs(model: Any, df: pd.DataFrame) -> np.ndarray:
     return np.vstack(out) if out else np.zeros((0, len(LABELS)))
 
 
+def runon_predictions(detector: Detector, df: pd.DataFrame, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores of the paragraphs of a table when every article has lost its paragraph breaks.
+
+    Each article's paragraphs are joined into one line, a space or nothing between them (as
+    :func:`detector.runon.make_runon` does, seeded), and the text is classified by ``detector`` as any input is
+    (long lines split into sentences and scored by the run-on model at its threshold). A paragraph counts as removed
+    when more than half of its characters fall in removed units, with the label most of them got; its score is the
+    mean over its characters of their units' scores.
+    """
+    rng = np.random.default_rng(seed)
+    slices = doc_slices(df["doc_id"].tolist())
+    texts = df["text"].tolist()
+    joined = [make_runon(texts[s], rng) for s in slices]
+    pred = np.full(len(df), LABELS[0], dtype=object)
+    score = np.zeros(len(df))
+    codes = {label: i for i, label in enumerate(LABELS)}
+    for s, (text, spans), units in zip(slices, joined, detector.classify_many(t for t, _ in joined)):
+        label = np.zeros(len(text), dtype=np.int8)  # per character: the code of its unit's label
+        chars = np.zeros(len(text))  # per character: its unit's score
+        for u in units:
+            label[u.start:u.end] = codes[u.label]
+            chars[u.start:u.end] = u.score
+        for row, (a, b) in enumerate(spans, start=s.start):
+            counts = np.bincount(label[a:b], minlength=len(LABELS))
+            if 2 * (counts[1] + counts[2]) > b - a:
+                pred[row] = LABELS[1] if counts[1] >= counts[2] else LABELS[2]
+            score[row] = chars[a:b].mean() if b > a else 0.0
+    return pred, score
+
+
 def report(df: pd.DataFrame, probs: np.ndarray, threshold: float, *, errors: int = 0) -> dict[str, Any]:
     """Full evaluation report for a paragraph table and its probabilities."""
-    pred = predict_labels(probs, threshold)
+    return label_report(df, predict_labels(probs, threshold), 1.0 - probs[:, 0], threshold, errors=errors)
+
+
+def label_report(df: pd.DataFrame, pred: np.ndarray, score: np.ndarray, threshold: float, *, errors: int = 0
+                 ) -> dict[str, Any]:
+    """Full evaluation report for a paragraph table, its predicted labels and scores (P(not reporting))."""
     ids = df["doc_id"].tolist()
     out: dict[str, Any] = {"threshold": round(float(threshold), 4), **metrics(df["label"], pred, ids)}
     out["by_lang"] = {str(lang): metrics(g["label"], pred[g.index], g["doc_id"].tolist())
@@ -74,7 +113,6 @@ def report(df: pd.DataFrame, probs: np.ndarray, threshold: float, *, errors: int
                  "recall": round(float((pred[g.index] != "reporting").mean()), 4)}
         for f, g in fam.groupby(fam["family"].fillna("(none)"), sort=True)}
     if errors:
-        score = 1.0 - probs[:, 0]
         wrong = np.flatnonzero((pred != "reporting") != (df["label"].to_numpy() != "reporting"))
         # worst first: lost reporting by descending score, then missed removals by ascending score
         order = sorted(wrong, key=lambda i: (df["label"].iat[i] != "reporting",

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import EXAMPLES, finpromo_cmd, read_labels
+from conftest import EXAMPLES, REPO, finpromo_cmd, read_labels
 
 ARTICLE = EXAMPLES / "siemens-energy-de.txt"
 
@@ -50,6 +50,20 @@ def test_tag_tsv_and_jsonl():
     rows = [json.loads(line) for line in run("tag", ARTICLE, "--format", "jsonl").stdout.splitlines()]
     assert [r["label"] != "reporting" for r in rows] == [label != "reporting" for label in labels]
     assert all(0.0 <= r["score"] <= 1.0 for r in rows)
+
+
+def test_eval_runon_scores_the_articles_with_their_paragraph_breaks_lost(det):
+    golden = REPO / "tests" / "cases" / "golden"
+    res = run("eval", golden, "--runon", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    runon = json.loads(res.stdout)
+    paragraphs = json.loads(run("eval", golden, "--format", "json").stdout)
+    assert runon["runon"] is True and paragraphs["runon"] is False
+    assert runon["paragraphs"] == paragraphs["paragraphs"] and runon["articles"] == paragraphs["articles"]
+    assert runon["threshold"] == round(det.runon_threshold, 4) != paragraphs["threshold"]
+    assert runon["removal"] != paragraphs["removal"]  # sentences of one line were scored, not the paragraphs
+    text = run("eval", golden, "--runon").stdout.decode()
+    assert "(run-on: paragraph breaks lost)" in text.splitlines()[0]
 
 
 @pytest.mark.parametrize("make, expect", [

@@ -1,0 +1,69 @@
+"""Evaluation with the paragraph breaks lost (``finpromo eval --runon``): how units map back to paragraphs."""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from detector import Paragraph
+from detector.evaluate import label_report, runon_predictions
+from detector.runon import make_runon
+
+
+class SentenceDetector:
+    """A stand-in detector: one unit per sentence, promotional where it says "Buy now", boilerplate "©"."""
+
+    runon_threshold = 0.5
+
+    def classify_many(self, texts):
+        for text in texts:
+            units = []
+            for i, m in enumerate(re.finditer(r"[^.!]+[.!]", text)):
+                label = "promotional" if "Buy now" in m[0] else "boilerplate" if "©" in m[0] else "reporting"
+                score = 0.0 if label == "reporting" else 1.0
+                units.append(Paragraph(i, m.start(), m.end(), m[0], label, score))
+            yield units
+
+
+def table(*paragraphs):
+    return pd.DataFrame({"doc_id": "a", "index": range(len(paragraphs)), "lang": "en",
+                         "label": [label for label, _ in paragraphs], "family": None,
+                         "text": [text for _, text in paragraphs]})
+
+
+def test_each_paragraph_takes_the_label_of_most_of_its_characters():
+    df = table(("reporting", "Shares rose 4% on Monday. Volume was heavy."),
+               ("promotional", "Buy now and save! Buy now, the offer ends soon."),
+               ("reporting", "Analysts expect more gains. The next report is due in May."),
+               ("boilerplate", "© 2026 Example Media."))
+    pred, score = runon_predictions(SentenceDetector(), df)
+    assert pred.tolist() == ["reporting", "promotional", "reporting", "boilerplate"]
+    assert score.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_a_paragraph_glued_into_a_removed_sentence_counts_as_lost():
+    # no sentence end between the heading and the ad: in run-on text they are one unit, and the heading goes with it
+    df = table(("reporting", "Shares rose 4% on Monday."), ("reporting", "Outlook"),
+               ("promotional", "Buy now and get the full report for free."))
+    pred, _ = runon_predictions(SentenceDetector(), df)
+    assert pred.tolist() == ["reporting", "promotional", "promotional"]
+    rep = label_report(df, pred, np.zeros(len(df)), 0.5)
+    assert rep["reporting_loss"] == 0.5 and rep["removal"]["recall"] == 1.0
+
+
+def test_the_articles_are_joined_as_the_run_on_training_text_is():
+    df = pd.concat([table(("reporting", "One. Two."), ("promotional", "Buy now!")).assign(doc_id="a"),
+                    table(("reporting", "Three."), ("boilerplate", "© Example.")).assign(doc_id="b")],
+                   ignore_index=True)
+    seen = []
+
+    class Recorder(SentenceDetector):
+        def classify_many(self, texts):
+            texts = list(texts)
+            seen.extend(texts)
+            return super().classify_many(texts)
+
+    runon_predictions(Recorder(), df, seed=3)
+    rng = np.random.default_rng(3)
+    assert seen == [make_runon(["One. Two.", "Buy now!"], rng)[0], make_runon(["Three.", "© Example."], rng)[0]]
+    assert all("\n" not in t for t in seen)
