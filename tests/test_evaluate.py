@@ -67,3 +67,17 @@ def test_the_articles_are_joined_as_the_run_on_training_text_is():
     rng = np.random.default_rng(3)
     assert seen == [make_runon(["One. Two.", "Buy now!"], rng)[0], make_runon(["Three.", "© Example."], rng)[0]]
     assert all("\n" not in t for t in seen)
+
+
+def test_a_run_on_training_unit_with_a_quarter_of_reporting_in_it_is_reporting():
+    from detector.runon import runon_frame, unit_sources
+
+    spans = [(0, 30), (30, 100)]  # a reporting heading glued to a teaser sentence
+    assert unit_sources([(0, 100)], spans) == [1]  # the paragraph that covers most of it
+    assert unit_sources([(0, 100)], spans, [True, False]) == [0]  # cut whole, it would take the heading with it
+    assert unit_sources([(10, 100)], spans, [True, False]) == [1]  # 20 of 90 characters: the teaser's
+    assert unit_sources([(0, 100)], spans, [False, True]) == [1]
+
+    df = table(("reporting", "Market outlook for the week"), ("promotional", "Buy now and get the full report free."))
+    units = runon_frame(df.assign(hard=False, source=None))
+    assert units["label"].tolist() == ["reporting"] and units["para_index"].tolist() == [0]
