@@ -7,7 +7,7 @@ import pandas as pd
 
 from detector import Paragraph
 from detector.evaluate import label_report, runon_predictions
-from detector.runon import make_runon
+from detector.runon import make_runon, runon_frame, unit_sources
 
 
 class SentenceDetector:
@@ -70,8 +70,6 @@ def test_the_articles_are_joined_as_the_run_on_training_text_is():
 
 
 def test_a_run_on_training_unit_with_a_quarter_of_reporting_in_it_is_reporting():
-    from detector.runon import runon_frame, unit_sources
-
     spans = [(0, 30), (30, 100)]  # a reporting heading glued to a teaser sentence
     assert unit_sources([(0, 100)], spans) == [1]  # the paragraph that covers most of it
     assert unit_sources([(0, 100)], spans, [True, False]) == [0]  # cut whole, it would take the heading with it
