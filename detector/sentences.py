@@ -3,7 +3,8 @@
 Sentence boundaries come from nltk's Punkt algorithm with parameters trained on this project's own corpus and
 shipped inside the package (``resources/punkt.json``; nothing is downloaded), plus rules for boundaries that a
 scraper glued together without a space: ``senkt?Anzeige``, ``ab!Depot``, ``eröffnenMehr erfahren``,
-``erfahren"Wir``.
+``erfahren"Wir``; after a link's arrows (``… here >>>)Shares``) and before a wire dateline (``By Jane Doe SYDNEY,
+Feb 2 (Reuters) - …``), which no sentence end marks.
 
 Rebuild the parameters with ``python -m detector.sentences data/articles``.
 """
@@ -23,11 +24,19 @@ RESOURCE = "punkt.json"
 #: A lower-case run at least this long glued to a capitalised word is taken as a lost boundary.
 GLUE_MIN_LOWER = 6
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}"
+_AGENCIES = r"Reuters|dpa-AFX|dpa|AFP|AP|APA|Bloomberg|Dow Jones|RTTNews|awp|Xinhua|Kyodo"
 _GLUE_RE = re.compile(
     r"(?<=[.!?…:])(?=[\"„“»]?[A-ZÄÖÜ0-9])"                    # sentence end glued to the next sentence
     rf"|(?<=[a-zäöüß]{{{GLUE_MIN_LOWER}}})(?=[A-ZÄÖÜ][a-zäöüß]{{2}})"  # wordEndNextWord
     r"|(?<=[a-zäöüß])(?=[\"„“»][A-ZÄÖÜ])"                     # word"Quote
+    r"|(?:(?<=>>)|(?<=>>\)))(?=\s*[A-ZÄÖÜ0-9])"               # a link's arrows: "… report here >>>)Shares"
+    r"|(?:(?<=[→▶➤►])|(?<=[→▶➤►]\)))(?=\s*[A-ZÄÖÜ0-9])"
 )
+# A wire dateline opens an article, so whatever stands before it (a byline, a heading, an update note) is a unit of
+# its own: "By Jane Doe SYDNEY, Feb 2 (Reuters) - …", "…im ÜberblickFRANKFURT (dpa-AFX) - …".
+_DATELINE_RE = re.compile(r"(?:[A-ZÄÖÜ]{2,}(?:[ /-][A-ZÄÖÜ]{2,})*(?:, " + _MONTH + r")?|" + _MONTH + r") \((?:"
+                          + _AGENCIES + r")\) ?[-–—]")
 _NUMBER_DOT = re.compile(r"\d[.:]\d")
 
 
@@ -57,10 +66,12 @@ def tokenizer() -> PunktSentenceTokenizer:
 
 
 def _glued(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` further at glued boundaries (no whitespace between two units)."""
+    """Split ``text[start:end]`` further at glued boundaries (no whitespace between two units), after a link's
+    arrows and before a wire dateline."""
     cuts = [start]
-    for m in _GLUE_RE.finditer(text, start, end):
-        pos = m.start()
+    found = {m.start() for m in _GLUE_RE.finditer(text, start, end)}
+    found.update(m.start() for m in _DATELINE_RE.finditer(text, start, end))
+    for pos in sorted(found):
         if pos - cuts[-1] < 2 or end - pos < 2:
             continue
         if pos >= 2 and _NUMBER_DOT.match(text, pos - 2):  # 19.800, 3.5, 12:30

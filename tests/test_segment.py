@@ -1,6 +1,7 @@
 import random
 
 from detector.segment import segment
+from detector.sentences import sentence_spans
 
 
 def units(text):
@@ -80,3 +81,31 @@ def test_the_fast_blank_line_pattern_splits_text_without_carriage_returns_the_sa
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(5000)]
     for text in [*texts, "Head\n \t\nBody\n\n\n  \nEnd", "\n\n", "a\n\u2028\nb"]:
         assert _BLANK_LINE_SEP_LF.split(text) == _BLANK_LINE_SEP.split(text), repr(text)
+
+
+def sentences(text):
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def test_a_byline_or_heading_before_a_wire_dateline_is_a_unit_of_its_own():
+    assert sentences("By Jane Doe SYDNEY, Feb 2 (Reuters) - Asian shares rose. Bonds fell.") == [
+        "By Jane Doe", "SYDNEY, Feb 2 (Reuters) - Asian shares rose.", "Bonds fell."]
+    assert sentences("By Jane DoeNEW YORK, Jan 29 (Reuters) - Stocks rose.") == [
+        "By Jane Doe", "NEW YORK, Jan 29 (Reuters) - Stocks rose."]
+    assert sentences("Adds details, backgroundJan 31 (Reuters) - Wistron said.") == [
+        "Adds details, background", "Jan 31 (Reuters) - Wistron said."]
+    assert sentences("Die Aktie im ÜberblickBERLIN/FRANKFURT (dpa-AFX) - Die Aktie stieg.") == [
+        "Die Aktie im Überblick", "BERLIN/FRANKFURT (dpa-AFX) - Die Aktie stieg."]
+    # capitals or an agency in brackets without the dash are no dateline
+    assert sentences("The U.S. (AP) result was fine. SYDNEY is a city.") == [
+        "The U.S. (AP) result was fine.", "SYDNEY is a city."]
+
+
+def test_a_link_ending_in_arrows_ends_its_unit():
+    assert sentences("(Read the full report on Visa here >>>)Shares of Visa rose.") == [
+        "(Read the full report on Visa here >>>)", "Shares of Visa rose."]
+    assert sentences("See all reports here >> Apple rose. Jetzt anmelden ➤ Die Aktie stieg.") == [
+        "See all reports here >>", "Apple rose.", "Jetzt anmelden ➤", "Die Aktie stieg."]
+    # a German opening quote and a comparison are not arrows
+    assert sentences("Er sagte »Wir wachsen« und ging. Das Ergebnis: AAPL > MSFT.") == [
+        "Er sagte »Wir wachsen« und ging.", "Das Ergebnis: AAPL > MSFT."]
