@@ -44,21 +44,26 @@ def make_runon(paragraphs: list[str], rng: np.random.Generator) -> tuple[str, li
     return "".join(parts), spans
 
 
+def _overlaps(a: int, b: int, para_spans: list[tuple[int, int]]) -> np.ndarray:
+    """The characters of ``[a, b)`` in each paragraph span."""
+    return np.array([max(0, min(b, pb) - max(a, pa)) for pa, pb in para_spans])
+
+
+def _source(overlaps: np.ndarray, reporting: list[bool] | None) -> int:
+    src = int(np.argmax(overlaps))
+    if reporting is not None and not reporting[src]:
+        rep = np.where(reporting, overlaps, 0)
+        if rep.sum() >= MIN_REPORTING_SHARE * overlaps.sum():
+            src = int(np.argmax(rep))
+    return src
+
+
 def unit_sources(units: list[tuple[int, int]], para_spans: list[tuple[int, int]],
                  reporting: list[bool] | None = None) -> list[int]:
     """For each unit, the index of the paragraph that covers most of its characters; with ``reporting`` (a flag per
     paragraph), the reporting paragraph that covers most of it wherever reporting paragraphs cover at least
     :data:`MIN_REPORTING_SHARE` of it."""
-    out = []
-    for a, b in units:
-        overlaps = np.array([max(0, min(b, pb) - max(a, pa)) for pa, pb in para_spans])
-        src = int(np.argmax(overlaps))
-        if reporting is not None and not reporting[src]:
-            rep = np.where(reporting, overlaps, 0)
-            if rep.sum() >= MIN_REPORTING_SHARE * (b - a):
-                src = int(np.argmax(rep))
-        out.append(src)
-    return out
+    return [_source(_overlaps(a, b, para_spans), reporting) for a, b in units]
 
 
 def runon_frame(df: pd.DataFrame, *, fraction: float = 1.0, seed: int = 0) -> pd.DataFrame:
@@ -66,7 +71,9 @@ def runon_frame(df: pd.DataFrame, *, fraction: float = 1.0, seed: int = 0) -> pd
 
     Rows keep ``lang``, ``label``, ``family``, ``hard`` and ``source`` of the paragraph each unit comes from
     (:func:`unit_sources`: the one that covers most of it, or the reporting one wherever reporting covers a quarter of
-    it); ``para_index`` names that paragraph; ``doc_id`` gets :data:`RUNON_SUFFIX`.
+    it); ``para_index`` names that paragraph; ``doc_id`` gets :data:`RUNON_SUFFIX`. ``parts`` lists the paragraphs
+    a unit holds characters of, as ``(index, label, characters)``: a paragraph counts as removed when more than half
+    of its characters are in removed units (a heading glued to a removed teaser is lost with it).
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -77,9 +84,11 @@ def runon_frame(df: pd.DataFrame, *, fraction: float = 1.0, seed: int = 0) -> pd
         units = sentence_spans(text)
         recs = g.to_dict("records")
         reporting = [r["label"] == "reporting" for r in recs]
-        for k, ((a, b), src) in enumerate(zip(units, unit_sources(units, spans, reporting))):
-            r = recs[src]
+        for k, (a, b) in enumerate(units):
+            overlaps = _overlaps(a, b, spans)
+            r = recs[_source(overlaps, reporting)]
+            parts = tuple((int(recs[i]["index"]), recs[i]["label"], int(overlaps[i])) for i in np.flatnonzero(overlaps))
             rows.append({"doc_id": f"{doc_id}{RUNON_SUFFIX}", "index": k, "lang": r["lang"], "label": r["label"],
                          "family": r["family"], "hard": r["hard"], "source": r["source"], "text": text[a:b],
-                         "para_index": int(r["index"]), "start": a, "end": b})
-    return pd.DataFrame(rows, columns=[*df.columns, "para_index", "start", "end"])
+                         "para_index": int(r["index"]), "start": a, "end": b, "parts": parts})
+    return pd.DataFrame(rows, columns=[*df.columns, "para_index", "start", "end", "parts"])

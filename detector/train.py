@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import numbers
 import platform
 import sys
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -141,14 +143,25 @@ def cross_validate(df: pd.DataFrame, cfg: TrainConfig, *, progress: bool = False
     return out
 
 
-def runon_paragraph_removal(runon: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Per original paragraph of run-on documents: its label and whether most of its characters were cut."""
-    r = runon.assign(cut_chars=np.where(runon["score"] >= threshold, runon["end"] - runon["start"], 0),
-                     chars=runon["end"] - runon["start"])
+def _runon_parts(runon: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit and paragraph it holds characters of (the ``parts`` of :func:`~detector.runon.runon_frame`)."""
+    parts = runon[["doc_id", "lang", "score", "parts"]].explode("parts", ignore_index=True)
+    parts[["para_index", "label", "chars"]] = pd.DataFrame(parts["parts"].tolist(), index=parts.index)
+    return parts.drop(columns="parts")
+
+
+def _paragraph_removal(parts: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    r = parts.assign(cut_chars=np.where(parts["score"] >= threshold, parts["chars"], 0))
     g = r.groupby(["doc_id", "para_index"], sort=False).agg(label=("label", "first"), cut=("cut_chars", "sum"),
                                                              chars=("chars", "sum"), lang=("lang", "first"))
     g["removed"] = g["cut"] * 2 > g["chars"]
     return g.reset_index()
+
+
+def runon_paragraph_removal(runon: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Per original paragraph of run-on documents: its label and whether more than half of its characters were in
+    units scored at least ``threshold``."""
+    return _paragraph_removal(_runon_parts(runon), threshold)
 
 
 def runon_metrics(runon: pd.DataFrame, threshold: float) -> dict[str, Any]:
@@ -181,10 +194,31 @@ def choose_threshold(labels: pd.Series, probs: np.ndarray, target_loss: float, m
     return threshold_for_loss(1.0 - rep[:, 0], target_loss, minimum)
 
 
-def choose_runon_threshold(runon: pd.DataFrame, target_loss: float, minimum: float) -> float:
-    """The threshold for run-on text: the same reporting-loss target, on the out-of-fold scores of sentence units
-    of run-on articles (scored by the run-on model, whose scores run higher on reporting)."""
-    return threshold_for_loss(runon.loc[runon["label"] == "reporting", "score"].to_numpy(), target_loss, minimum)
+def choose_runon_threshold(runons: Sequence[pd.DataFrame], target_loss: float, minimum: float) -> float:
+    """The threshold for run-on text: the lowest at which at most ``target_loss`` of the reporting paragraphs are
+    removed (more than half of their characters in units scored at or above it), on the out-of-fold scores of the
+    sentence units of run-on articles (scored by the run-on model, whose scores run higher on reporting), of every
+    cross-validation repetition together. Per paragraph, not per unit: a unit is cut whole, and a heading glued
+    into a removed sentence is lost with it."""
+    parts = pd.concat([_runon_parts(r).assign(doc_id=lambda p, i=i: p["doc_id"] + f"#{i}")  # repetitions apart
+                       for i, r in enumerate(runons)], ignore_index=True)
+    rep = parts[parts["label"] == "reporting"]
+    # the paragraph-level loss only falls as the threshold rises: the lowest candidate that meets the target
+    candidates = np.unique(np.append(parts["score"].to_numpy() + 1e-6, 0.999))
+    candidates = candidates[(candidates >= minimum) & (candidates <= 0.999)]
+
+    def loss(t: float) -> float:
+        return float(_paragraph_removal(rep, t)["removed"].mean()) if len(rep) else 0.0
+
+    lo, hi = 0, len(candidates) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if loss(candidates[mid]) <= target_loss:
+            hi = mid
+        else:
+            lo = mid + 1
+    t = max(float(candidates[lo]), minimum) if len(candidates) else minimum
+    return min(math.ceil(t * 1e4) / 1e4, 0.999)
 
 
 def _cv_metrics(df: pd.DataFrame, cv: dict[str, Any], threshold: float, runon_threshold: float) -> dict[str, Any]:
@@ -256,7 +290,7 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
         threshold = choose_threshold(pd.concat([df["label"]] * len(repeats), ignore_index=True),
                                      np.vstack([cv["context"] for cv in repeats]), cfg.target_loss,
                                      cfg.min_threshold, extra_reporting=np.vstack([cv["stripped"] for cv in repeats]))
-        runon_threshold = (choose_runon_threshold(pd.concat([cv["runon"] for cv in repeats], ignore_index=True),
+        runon_threshold = (choose_runon_threshold([cv["runon"] for cv in repeats],
                                                   cfg.target_loss, cfg.min_threshold)
                            if cfg.runon_fraction > 0 else threshold)
         cv_report = mean_metrics([_cv_metrics(df, cv, threshold, runon_threshold) for cv in repeats])
@@ -316,8 +350,9 @@ def model_card(manifest: dict[str, Any]) -> str:
              f"- Default threshold on P(not reporting): {manifest['threshold']} "
              f"({manifest['threshold_rule']['chosen_on']}, target reporting loss "
              f"{manifest['threshold_rule']['target_reporting_loss']:.1%}); for run-on text (sentence units, the "
-             f"run-on model): {manifest.get('runon_threshold', manifest['threshold'])}, chosen the same way on "
-             "out-of-fold scores of run-on articles.", ""]
+             f"run-on model): {manifest.get('runon_threshold', manifest['threshold'])}, chosen for the same loss of "
+             "reporting paragraphs (one lost when most of its characters are in cut units) on out-of-fold scores of "
+             "run-on articles.", ""]
     cv = manifest.get("cv")
     if cv:
         lines += ["## Cross-validated metrics",

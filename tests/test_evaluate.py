@@ -79,3 +79,29 @@ def test_a_run_on_training_unit_with_a_quarter_of_reporting_in_it_is_reporting()
     df = table(("reporting", "Market outlook for the week"), ("promotional", "Buy now and get the full report free."))
     units = runon_frame(df.assign(hard=False, source=None))
     assert units["label"].tolist() == ["reporting"] and units["para_index"].tolist() == [0]
+
+
+def test_cross_validated_run_on_figures_count_a_heading_glued_to_a_removed_teaser_as_lost():
+    from detector.train import runon_metrics
+
+    df = table(("reporting", "Shares rose 4% on Monday after the results."), ("reporting", "Outlook"),
+               ("promotional", "Buy now and get the full report for free today."))
+    units = runon_frame(df.assign(hard=False, source=None))
+    assert units["text"].tolist()[-1].startswith("Outlook") and units["label"].tolist()[-1] == "promotional"
+    assert units["parts"].tolist()[-1] == ((1, "reporting", 7), (2, "promotional", 47))
+    scored = units.assign(score=[0.0] * (len(units) - 1) + [1.0])
+    m = runon_metrics(scored, 0.5)
+    assert m["paragraphs"] == 3 and m["promotional_recall"] == 1.0 and m["reporting_loss"] == 0.5
+
+
+def test_the_run_on_threshold_is_chosen_for_the_reporting_paragraphs_lost_not_the_units():
+    from detector.train import choose_runon_threshold
+
+    df = table(("reporting", "Shares rose 4% on Monday after the results."), ("reporting", "Outlook"),
+               ("promotional", "Buy now and get the full report for free today."))
+    units = runon_frame(df.assign(hard=False, source=None))
+    scored = units.assign(score=[0.2] * (len(units) - 1) + [0.9])  # the heading sits in the teaser's unit
+    assert choose_runon_threshold([scored], 0.0, 0.0) == 0.9001  # keep the heading: keep the teaser
+    assert choose_runon_threshold([scored], 0.5, 0.0) == 0.2001  # half the reporting paragraphs may go
+    other = units.assign(score=[0.2] * (len(units) - 1) + [0.3])  # another repetition of the same article
+    assert choose_runon_threshold([scored, other], 0.0, 0.0) == 0.9001  # pooled, not averaged into one article
