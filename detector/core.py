@@ -69,6 +69,11 @@ def _check_threshold(threshold: float) -> float:
     return value
 
 
+def _optional_threshold(threshold: float | None) -> float | None:
+    """A per-call threshold, checked; None leaves the model's (per kind of document)."""
+    return None if threshold is None else _check_threshold(threshold)
+
+
 def _check_keep(keep: Iterable[str]) -> frozenset[str]:
     if isinstance(keep, str):
         keep = (keep,)
@@ -149,7 +154,7 @@ class Detector:
     def classify(self, text: str, *, threshold: float | None = None) -> list[Paragraph]:
         """Every unit of ``text`` in document order, with offsets, label and scores."""
         text = _check_text(text)
-        t = None if threshold is None else _check_threshold(threshold)
+        t = _optional_threshold(threshold)
         spans = segment(text)
         if not spans:
             return []
@@ -159,7 +164,7 @@ class Detector:
     def classify_many(self, texts: Iterable[str], *, threshold: float | None = None,
                       batch_size: int = BATCH_SIZE) -> Iterator[list[Paragraph]]:
         """:meth:`classify` over many texts, scored in batches (faster than one call each)."""
-        t = None if threshold is None else _check_threshold(threshold)
+        t = _optional_threshold(threshold)
         batch: list[tuple[str, list[Span]]] = []
 
         def flush() -> Iterator[list[Paragraph]]:
@@ -187,7 +192,7 @@ class Detector:
     def clean_and_explain(self, text: str, *, threshold: float | None = None, keep: Collection[str] = ()
                           ) -> tuple[str, list[Paragraph]]:
         """The cleaned text and the removed paragraphs (offsets into the original ``text``)."""
-        t = None if threshold is None else _check_threshold(threshold)
+        t = _optional_threshold(threshold)
         return self._clean_batch([_check_text(text)], t, _check_keep(keep))[0]
 
     # -- explanations and HTML (issue 7) --------------------------------------------------------------------
@@ -216,7 +221,7 @@ class Detector:
                                keep: Collection[str] = (), batch_size: int = BATCH_SIZE
                                ) -> Iterator[tuple[str, list[Paragraph]]]:
         """:meth:`clean_and_explain` over many texts, in order; each pass scores a whole batch at once."""
-        t = None if threshold is None else _check_threshold(threshold)
+        t = _optional_threshold(threshold)
         kept = _check_keep(keep)
         batch: list[str] = []
         for text in texts:
