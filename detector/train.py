@@ -217,7 +217,7 @@ def choose_runon_threshold(runons: Sequence[pd.DataFrame], target_loss: float, m
             hi = mid
         else:
             lo = mid + 1
-    t = max(float(candidates[lo]), minimum) if len(candidates) else minimum
+    t = float(candidates[lo]) if len(candidates) else minimum  # candidates are already at least the minimum
     return min(math.ceil(t * 1e4) / 1e4, 0.999)
 
 
