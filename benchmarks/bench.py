@@ -167,12 +167,13 @@ def sklearn_inference() -> Iterator[None]:
     """Score through scikit-learn's own ``transform``/``predict_proba`` (the reference pipeline) meanwhile."""
     from detector import model
 
-    fast = model._scorer
+    fast, cells = model._scorer, model._ForestScorer.MAX_CELLS
     model._scorer = lambda clf: None
+    model._ForestScorer.MAX_CELLS = -1  # trees: scikit-learn's predict_proba for every batch
     try:
         yield
     finally:
-        model._scorer = fast
+        model._scorer, model._ForestScorer.MAX_CELLS = fast, cells
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .features import SHORT_WORDS, context_feature_names, context_features, short_flags
-from .model import LABELS
+from .features import SHORT_WORDS
+from .model import LABELS, _fast_proba
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Detector, Paragraph
@@ -68,7 +68,9 @@ CONTEXT_WORDS: dict[str, str] = {
     "is_last": "last paragraph", "near_end": "distance from the end", "near_start": "distance from the start",
     "short": f"short ({SHORT_WORDS} words or fewer)", "short_x_next_nonrep": "short, and the next paragraph looks "
     "non-reporting", "short_x_next_promo": "short, and the next paragraph looks promotional",
-    "log_n": "article length",
+    "log_n": "article length", "question": 'ends with "?"',
+    "question_pair": 'a question next to another question ("Sell now? Or buy in?")',
+    "question_pair_x_nonrep": "a question next to another question, and its own text looks non-reporting",
 }
 
 
@@ -154,6 +156,22 @@ def class_coefficients(clf: Any) -> np.ndarray:
     return out
 
 
+def context_terms(context: Any, Z: np.ndarray) -> np.ndarray:
+    """What each context feature adds to each unit's log-odds of every label against reporting: the log-odds
+    with the feature's value, less those with the feature at 0 (no neighbour, no run, not short). Shape
+    ``(units, features, len(LABELS))``; column 0 is 0.
+
+    For a logistic regression this is exactly coefficient times value; for gradient-boosted trees it is what the
+    feature changes for this unit, the others held as they are.
+    """
+    n, f = Z.shape
+    variants = np.repeat(Z[:, None, :], f + 1, axis=1)  # row 0: as it is; row j + 1: feature j at 0
+    variants[:, np.arange(1, f + 1), np.arange(f)] = 0.0
+    log_p = np.log(np.maximum(_fast_proba(context, variants.reshape(-1, f)), 1e-300)).reshape(n, f + 1, -1)
+    log_odds = log_p - log_p[:, :, :1]
+    return log_odds[:, :1, :] - log_odds[:, 1:, :]
+
+
 def _toward(scores: dict[str, float]) -> int:
     return 1 if scores.get("promotional", 0.0) >= scores.get("boilerplate", 0.0) else 2
 
@@ -172,6 +190,9 @@ def explain_units(det: Detector, paras: Sequence[Paragraph], *, top: int = DEFAU
     if not paras:
         return []
     model = det.model
+    runon = getattr(model, "runon_model_", None)
+    if runon is not None and 2 * sum(p.kind == "sentence" for p in paras) >= len(paras):
+        model = runon  # run-on text is scored by the run-on model (Detector._score_docs): explain that one
     stage1 = model.paragraph_
     texts = [p.text for p in paras]
     design = stage1._design(texts).tocsr()
@@ -179,12 +200,10 @@ def explain_units(det: Detector, paras: Sequence[Paragraph], *, top: int = DEFAU
     names1 = stage1.feature_names()
     context = getattr(model, "context_", None)
     if context is not None:
-        position = bool(getattr(model, "position", False))
-        probs1 = stage1.predict_proba(texts)
-        short = short_flags(texts)
-        ctx = context_features(probs1, short, position=position)
-        coef2 = class_coefficients(context)
-        names2 = context_feature_names(position=position)
+        probs1, layout = stage1.predict_proba_layout(texts)
+        ctx = model.context_matrix(probs1, layout)
+        terms2 = context_terms(context, ctx)
+        names2 = model.context_feature_names()
     out = []
     for i, p in enumerate(paras):
         k = _toward(p.scores)
@@ -194,11 +213,10 @@ def explain_units(det: Detector, paras: Sequence[Paragraph], *, top: int = DEFAU
         for j, v in zip(row.indices, row.data):
             reasons.append(Reason(names1[j], describe_feature(names1[j]), "paragraph", float(v), float(w1[j] * v)))
         if context is not None:
-            w2 = coef2[k] - coef2[0]
             for j, name in enumerate(names2):
                 if name not in OWN_SCORE_FEATURES:
                     v = float(ctx[i, j])
-                    reasons.append(Reason(name, describe_context(name, v), "context", v, float(w2[j] * v)))
+                    reasons.append(Reason(name, describe_context(name, v), "context", v, float(terms2[i, j, k])))
         reasons = [r for r in reasons if abs(r.weight) >= min_weight]
         reasons.sort(key=lambda r: (-abs(r.weight), r.feature))
         out.append(Explanation(p, LABELS[k], tuple(reasons[:top])))
@@ -258,5 +276,5 @@ def _hunk_range(header: str) -> tuple[int, int]:
     return (int(a) - 1 if count else int(a)), count
 
 
-__all__ = ["Explanation", "Reason", "describe_context", "describe_feature", "explain_paragraphs",
+__all__ = ["Explanation", "Reason", "context_terms", "describe_context", "describe_feature", "explain_paragraphs",
            "explain_units", "format_diff", "top_features"]

@@ -178,6 +178,7 @@ LAYOUT_FEATURES: tuple[str, ...] = (
     "has_phone", "exclaims", "questions", "bullet_start", "title_case", "only_questions", "sentences",
 )
 SHORT_COLUMN = LAYOUT_FEATURES.index("short")
+QUESTION_COLUMN = LAYOUT_FEATURES.index("ends_question")
 
 
 #: Separator of paragraphs in a batch's joined text (never part of a token or of a layout pattern's match).
@@ -437,7 +438,10 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "max_nonrep_after", "max_nonrep_before", "reporting_after", "reporting_before",
     "run_after", "run_before", "rel_position", "is_first", "is_last", "near_end", "near_start",
     "short", "short_x_next_nonrep", "short_x_next_promo", "log_n",
+    "question", "question_pair", "question_pair_x_nonrep",
 )
+#: Context features a model trained before they existed lacks (:meth:`ContextClassifier` keeps the names it used).
+QUESTION_FEATURES: tuple[str, ...] = ("question", "question_pair", "question_pair_x_nonrep")
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -478,14 +482,16 @@ def _running_max_per_doc(values: np.ndarray, lengths: np.ndarray) -> tuple[np.nd
     return values[order[after]], values[order[before]]
 
 
-def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = False,
-                     lengths: Sequence[int] | None = None) -> np.ndarray:
+def context_features(probs: np.ndarray, short: np.ndarray, *, question: np.ndarray | None = None,
+                     position: bool = False, lengths: Sequence[int] | None = None) -> np.ndarray:
     """Context features of every unit of one document, or of several documents one after another.
 
     ``probs`` holds the paragraph-alone probabilities (rows: units in order; columns: reporting, promotional,
-    boilerplate); ``short`` flags short units (headings, one-liners); ``lengths`` gives the number of units of
-    each document when the rows hold several (default: one document). Returns one row per unit; the pure
-    position features (:data:`POSITION_FEATURES`) only with ``position=True``. Neighbours never cross documents.
+    boilerplate); ``short`` flags short units (headings, one-liners) and ``question`` units that end with a
+    question mark (none if not given): a question next to another question reads as a teaser ("Sell now? Or
+    buy in?"), one followed by its answer as reporting. ``lengths`` gives the number of units of each document
+    when the rows hold several (default: one document). Returns one row per unit; the pure position features
+    (:data:`POSITION_FEATURES`) only with ``position=True``. Neighbours never cross documents.
     """
     n = probs.shape[0]
     if n == 0:
@@ -531,6 +537,8 @@ def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = F
     run_before = shifted(streak_back.astype(np.float64), -1)
     next_nonrep = shifted(nonrep, 1)
     next_promo = shifted(promo, 1)
+    question = np.zeros(n) if question is None else np.asarray(question, dtype=np.float64)
+    question_pair = question * np.maximum(shifted(question, -1), shifted(question, 1))
     cols = [
         _logit(promo), _logit(boiler), _logit(nonrep),
         shifted(promo, -1), shifted(boiler, -1), next_promo, shifted(boiler, 1),
@@ -540,6 +548,7 @@ def context_features(probs: np.ndarray, short: np.ndarray, *, position: bool = F
         pos / np.maximum(doc_len - 1, 1), (pos == 0).astype(float), (from_end == 0).astype(float),
         np.minimum(from_end, 5) / 5, np.minimum(pos, 5) / 5,
         short, short * next_nonrep, short * next_promo, np.log1p(doc_len) / 4,
+        question, question_pair, question_pair * nonrep,
     ]
     out = np.column_stack(cols).astype(float)
     return out if position else out[:, _RELATIONAL]

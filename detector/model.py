@@ -11,17 +11,18 @@ from __future__ import annotations
 import sys
 import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .features import (LAYOUT_FEATURES, SHORT_COLUMN, NgramAnalyzer, context_features, join_for_features,
-                       layout_matrix, short_flags)
+from .features import (LAYOUT_FEATURES, QUESTION_COLUMN, QUESTION_FEATURES, SHORT_COLUMN, NgramAnalyzer,
+                       context_feature_names, context_features, join_for_features, layout_matrix)
 from .vectorize import NgramIndex
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,11 +44,11 @@ def _label_codes(y: Sequence[str]) -> np.ndarray:
     return np.array([index[v] for v in y])
 
 
-def _full_proba(clf: LogisticRegression, Z: sp.spmatrix) -> np.ndarray:
+def _full_proba(clf: LogisticRegression | HistGradientBoostingClassifier, Z: np.ndarray | sp.spmatrix
+                ) -> np.ndarray:
     """Probabilities in LABELS order, with zeros for labels the training data lacked."""
-    proba = clf.predict_proba(Z)
     out = np.zeros((Z.shape[0], len(LABELS)))
-    out[:, clf.classes_] = proba
+    out[:, clf.classes_] = clf.predict_proba(Z)
     return out
 
 
@@ -73,13 +74,89 @@ class _LinearScorer:
             pos = 1.0 / (1.0 + np.exp(-decision[:, 0]))
             proba = np.column_stack([1.0 - pos, pos])
         else:
-            decision -= decision.max(axis=1, keepdims=True)
-            np.exp(decision, out=decision)
-            decision /= decision.sum(axis=1, keepdims=True)
-            proba = decision
-        out = np.zeros((proba.shape[0], len(LABELS)))
-        out[:, self.columns] = proba
-        return out
+            proba = _softmax(decision)
+        return _in_label_order(proba, self.columns)
+
+
+def _softmax(raw: np.ndarray) -> np.ndarray:
+    """scikit-learn's softmax (``sklearn.utils.extmath.softmax``), the same operations in place on ``raw``."""
+    raw -= raw.max(axis=1, keepdims=True)
+    np.exp(raw, out=raw)
+    raw /= raw.sum(axis=1, keepdims=True)
+    return raw
+
+
+def _in_label_order(proba: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    out = np.zeros((proba.shape[0], len(LABELS)))
+    out[:, columns] = proba
+    return out
+
+
+class _ForestScorer:
+    """A fitted multi-class HistGradientBoostingClassifier as flat node tables, evaluated with numpy.
+
+    scikit-learn predicts tree by tree, with a fixed cost per tree that is most of the time on one article (80
+    iterations of three trees: 2 ms). Here every tree walks down one level per step for all rows at once, and the
+    leaf values are summed in scikit-learn's order (baseline, then tree by tree), so the scores are the same to the
+    bit; on large batches, where scikit-learn's compiled loop over rows is faster, :meth:`proba` calls it instead.
+    """
+
+    #: rows x trees up to which the numpy walk beats scikit-learn's loop (measured: 15 x 240 is 7x faster, 3000 x 240
+    #: three times slower)
+    MAX_CELLS = 100_000
+
+    def __init__(self, clf: HistGradientBoostingClassifier) -> None:
+        self.clf = clf
+        trees = [tree for iteration in clf._predictors for tree in iteration]
+        self.per_iteration = clf.n_trees_per_iteration_
+        width = max(len(t.nodes) for t in trees)
+        offset = np.arange(len(trees))[:, None] * width
+        own = np.arange(width)[None, :] + offset
+        feature, threshold, left, right = (np.zeros((len(trees), width), dtype=d)
+                                           for d in (np.int64, np.float64, np.int64, np.int64))
+        value = np.zeros((len(trees), width))
+        leaf = np.ones((len(trees), width), dtype=bool)
+        for t, tree in enumerate(trees):
+            nodes = tree.nodes
+            m = len(nodes)
+            feature[t, :m], threshold[t, :m] = nodes["feature_idx"], nodes["num_threshold"]
+            left[t, :m], right[t, :m] = nodes["left"], nodes["right"]
+            value[t, :m], leaf[t, :m] = nodes["value"], nodes["is_leaf"]
+        # a leaf points at itself, so that rows that reached one stay there while the others walk on
+        self.left = np.where(leaf, own, left + offset).ravel()
+        self.right = np.where(leaf, own, right + offset).ravel()
+        self.feature = np.where(leaf, 0, feature).ravel()
+        self.threshold = np.where(leaf, np.inf, threshold).ravel()
+        self.value = value.ravel()
+        self.roots = offset.ravel()
+        self.depth = max(int(t.nodes["depth"].max()) for t in trees)
+        self.baseline = np.asarray(clf._baseline_prediction, dtype=np.float64).ravel()
+        self.columns = np.asarray(clf.classes_, dtype=int)
+
+    @staticmethod
+    def supports(clf: object) -> bool:
+        """Whether ``clf`` is a model this scorer reproduces: multi-class, numeric features, no missing values."""
+        return (getattr(clf, "n_trees_per_iteration_", 1) > 1
+                and all(not t.nodes["is_categorical"].any() for it in clf._predictors for t in it))
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """``clf.predict_proba(X)`` in LABELS order (X without NaN, as context features never are)."""
+        n = X.shape[0]
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if n * self.roots.size > self.MAX_CELLS or np.isnan(X).any():
+            return _in_label_order(self.clf.predict_proba(X), self.columns)
+        node = np.broadcast_to(self.roots, (n, self.roots.size))
+        row = (np.arange(n) * X.shape[1])[:, None]
+        flat = X.ravel()
+        for _ in range(self.depth):  # left when the value is at most the threshold, as scikit-learn goes
+            node = np.where(flat[row + self.feature[node]] <= self.threshold[node], self.left[node], self.right[node])
+        values = self.value[node].reshape(n, -1, self.per_iteration)
+        raw = np.concatenate([np.broadcast_to(self.baseline, (n, 1, self.per_iteration)), values], axis=1)
+        raw = np.cumsum(raw, axis=1)[:, -1, :]  # summed one tree after the other, as scikit-learn sums
+        return _in_label_order(_softmax(raw), self.columns)
+
+
+_FORESTS: weakref.WeakKeyDictionary[HistGradientBoostingClassifier, _ForestScorer] = weakref.WeakKeyDictionary()
 
 
 # Keyed by the fitted estimator, so the cache is never pickled with it and goes away with it.
@@ -100,8 +177,14 @@ def _scorer(clf: LogisticRegression) -> _LinearScorer | None:
     return cached
 
 
-def _fast_proba(clf: LogisticRegression, Z: np.ndarray | sp.spmatrix) -> np.ndarray:
+def _fast_proba(clf: LogisticRegression | HistGradientBoostingClassifier, Z: np.ndarray | sp.spmatrix
+                ) -> np.ndarray:
     """:func:`_full_proba` through the fast path where it applies."""
+    if isinstance(clf, HistGradientBoostingClassifier):
+        forest = _FORESTS.get(clf)
+        if forest is None and _ForestScorer.supports(clf):
+            forest = _FORESTS[clf] = _ForestScorer(clf)
+        return forest.proba(Z) if forest is not None else _full_proba(clf, Z)
     scorer = _scorer(clf)
     if scorer is None:
         return _full_proba(clf, Z)
@@ -220,6 +303,15 @@ def doc_slices(doc_ids: Sequence[str]) -> list[slice]:
     return out
 
 
+#: Settings of the context stage's gradient-boosted trees (``context_model="boosting"``): small trees of at most 8
+#: leaves of at least 300 units each, 80 rounds. Trees see what a linear model cannot: that a short line between
+#: two boilerplate-looking neighbours is a credit, that a question next to a question is a teaser, that an
+#: isolated unit is trusted on a high own score but not on a middling one. On articles, cross-validated removal
+#: recall on unseen template families rose from 0.63 to 0.75 against logistic regression, at the same loss.
+BOOSTING: dict[str, Any] = {"max_iter": 80, "learning_rate": 0.1, "max_leaf_nodes": 8, "min_samples_leaf": 300,
+                            "l2_regularization": 1.0, "early_stopping": False}
+
+
 class ContextClassifier(ClassifierMixin, BaseEstimator):
     """Stage 2: re-scores each paragraph from its own and its neighbours' stage-1 scores and its position.
 
@@ -233,8 +325,10 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, paragraph: ParagraphClassifier | None = None, C: float = 1.0, n_folds: int = 5,
                  use_context: bool = True, augment: bool = True, class_weight: str | dict | None = None,
-                 position: bool = False, seen_scores: bool = True, random_state: int = 0) -> None:
+                 position: bool = False, seen_scores: bool = True, random_state: int = 0,
+                 context_model: str = "boosting") -> None:
         self.paragraph = paragraph
+        self.context_model = context_model
         self.C = C
         self.n_folds = n_folds
         self.use_context = use_context
@@ -259,16 +353,25 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
             self.context_ = None
             return self
         codes = _label_codes(y)
+        self.context_features_ = tuple(context_feature_names(self.position))
         oof = self._oof_stage1(texts, y, doc_ids, families)
         Z, labels = self._context_training_set(oof, texts, doc_ids, codes)
         if self.seen_scores and families is not None and any(isinstance(f, str) and f for f in families):
             seen = self._oof_stage1(texts, y, doc_ids, None)  # articles held out, their templates not
             Z2, labels2 = self._context_training_set(seen, texts, doc_ids, codes)
             Z, labels = np.vstack([Z, Z2]), np.concatenate([labels, labels2])
-        self.context_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
-        with threadpool_limits(limits=1, user_api="blas"):
-            self.context_.fit(Z, labels)
+        self.context_ = self._context_estimator()
+        with threadpool_limits(limits=1):  # threads only add overhead at this size (and cross-validation runs folds
+            self.context_.fit(Z, labels)  # side by side)
         return self
+
+    def _context_estimator(self) -> LogisticRegression | HistGradientBoostingClassifier:
+        if self.context_model == "logistic":
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
+        if self.context_model == "boosting":
+            return HistGradientBoostingClassifier(**BOOSTING, class_weight=self.class_weight,
+                                                  random_state=self.random_state)
+        raise ValueError(f"context_model must be 'boosting' or 'logistic', got {self.context_model!r}")
 
     def _context_training_set(self, probs: np.ndarray, texts: list[str], doc_ids: list[str], codes: np.ndarray
                               ) -> tuple[np.ndarray, np.ndarray]:
@@ -278,23 +381,41 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         taken on their own: without them the context stage learns "last paragraph, so an ad" from position alone
         and would eat a clean article from its end.
         """
-        short = short_flags(texts)
+        layout = layout_matrix(texts)
         rng = np.random.default_rng(self.random_state)
         parts, labels = [], []
         for s in doc_slices(doc_ids):
-            p, sh, c = probs[s], short[s], codes[s]
-            parts.append(context_features(p, sh, position=self.position))
+            p, lay, c = probs[s], layout[s], codes[s]
+            parts.append(self.context_matrix(p, lay))
             labels.append(c)
             if not self.augment:
                 continue
             rep = c == 0
             if rep.any() and not rep.all():
-                parts.append(context_features(p[rep], sh[rep], position=self.position))
+                parts.append(self.context_matrix(p[rep], lay[rep]))
                 labels.append(c[rep])
             i = int(rng.integers(len(c)))
-            parts.append(context_features(p[i:i + 1], sh[i:i + 1], position=self.position))
+            parts.append(self.context_matrix(p[i:i + 1], lay[i:i + 1]))
             labels.append(c[i:i + 1])
         return np.vstack(parts), np.concatenate(labels)
+
+    def context_feature_names(self) -> list[str]:
+        """Names of the context stage's input columns: :func:`~detector.features.context_feature_names`, less the
+        question features for a model trained before they existed."""
+        names = getattr(self, "context_features_", None)
+        if names is None:
+            return [n for n in context_feature_names(self.position) if n not in QUESTION_FEATURES]
+        return list(names)
+
+    def context_matrix(self, probs: np.ndarray, layout: np.ndarray, lengths: Sequence[int] | None = None
+                       ) -> np.ndarray:
+        """The context stage's input for units with stage-1 ``probs`` and :func:`~detector.features.layout_matrix`
+        rows ``layout`` (``lengths``: units per document, when there are several)."""
+        Z = context_features(probs, layout[:, SHORT_COLUMN], question=layout[:, QUESTION_COLUMN],
+                             position=self.position, lengths=lengths)
+        names = context_feature_names(self.position)
+        used = self.context_feature_names()
+        return Z if used == names else Z[:, [names.index(n) for n in used]]
 
     def _oof_stage1(self, texts: list[str], y: list[str], doc_ids: list[str],
                     families: Sequence[str | None] | None) -> np.ndarray:
@@ -334,7 +455,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         bounds = np.cumsum([0, *(len(d) for d in docs)])
         if self.context_ is None:
             return [p1[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        Z = context_features(p1, layout[:, SHORT_COLUMN], position=self.position, lengths=np.diff(bounds))
+        Z = self.context_matrix(p1, layout, lengths=np.diff(bounds))
         p2 = _fast_proba(self.context_, Z)  # one matrix for every document: stage 2 is row-wise
         return [p2[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 

@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from .evaluate import metrics, predict_labels, score_docs
 from .features import stem_fingerprint
-from .model import LABELS, ContextClassifier, ParagraphClassifier, fold_assignment
+from .model import BOOSTING, LABELS, ContextClassifier, ParagraphClassifier, fold_assignment
 from .runon import runon_frame
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class TrainConfig:
     inner_folds: int = 3
     C: float = 8.0
     class_weight: str | None = "balanced"
+    context_model: str = "boosting"
     context_C: float = 1.0
     context_class_weight: str | None = None
     position: bool = False
@@ -67,6 +68,7 @@ def build_estimator(cfg: TrainConfig, *, use_context: bool = True) -> ContextCla
     return ContextClassifier(ParagraphClassifier(C=cfg.C, min_df=cfg.min_df, class_weight=cfg.class_weight),
                              C=cfg.context_C, n_folds=cfg.inner_folds, use_context=use_context,
                              class_weight=cfg.context_class_weight, position=cfg.position,
+                             context_model=cfg.context_model,
                              seen_scores=cfg.context_seen_scores, random_state=cfg.seed)
 
 
@@ -314,8 +316,12 @@ def train(df: pd.DataFrame, cfg: TrainConfig = TrainConfig(), *, name: str = "mo
             "stage2": "context: own and neighbours' out-of-fold stage-1 probabilities (from stage-1 models that "
                       "held out the template family" + (", and from models that held out only the article" if
                                                         cfg.context_seen_scores else "") +
-                      "), runs of non-reporting units before and after (no position features, nor counts of "
-                      "reporting units standing in for position) -> logistic regression",
+                      "), runs of non-reporting units before and after, short units, a question next to another "
+                      "question (no position features, nor counts of "
+                      "reporting units standing in for position) -> " + (
+                          "logistic regression" if cfg.context_model == "logistic" else
+                          "gradient-boosted trees ({max_iter} rounds of at most {max_leaf_nodes} leaves)".format(
+                              **BOOSTING)),
             "vocabulary": len(est.paragraph_.vectorizer_.vocabulary_),
         },
         "config": asdict(cfg),
@@ -422,6 +428,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                         "and the figures are their means (default: %(default)s)")
     p.add_argument("--target-loss", type=float, default=TARGET_LOSS,
                    help="share of reporting paragraphs the default threshold may remove (default: %(default)s)")
+    p.add_argument("--context-model", choices=("boosting", "logistic"), default=TrainConfig.context_model,
+                   help="the context stage: gradient-boosted trees, or a logistic regression (faster to score, "
+                        "less accurate) (default: %(default)s)")
     p.add_argument("--no-cv", action="store_true", help="skip cross-validation (threshold 0.5, no metrics)")
     p.add_argument("-j", "--jobs", type=int, default=2, help="parallel CV folds (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="overwrite an existing model folder")
@@ -444,7 +453,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     df = load(args.data)
     cfg = TrainConfig(seed=args.seed, folds=args.folds, cv_repeats=args.cv_repeats, target_loss=args.target_loss,
-                      cv=not args.no_cv, n_jobs=args.jobs)
+                      context_model=args.context_model, cv=not args.no_cv, n_jobs=args.jobs)
     est, manifest = train(df, cfg, name=args.name or out.name, progress=sys.stderr.isatty())
     write_model(est, out, manifest)
     secs = time.perf_counter() - t0

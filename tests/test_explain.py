@@ -100,6 +100,20 @@ def test_paragraph_terms_add_up_to_the_stage1_log_odds(det, text) -> None:
     assert class_coefficients(clf).shape[0] == 3
 
 
+def test_context_terms_of_a_logistic_regression_are_coefficient_times_value() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from detector.explain import class_coefficients, context_terms
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    clf = LogisticRegression().fit(X, np.arange(60) % 3)
+    terms = context_terms(clf, X[:5])
+    coef = class_coefficients(clf)
+    expected = (coef - coef[0])[None, :, :] * X[:5, None, :]  # units, labels, features
+    np.testing.assert_allclose(terms, expected.transpose(0, 2, 1), atol=1e-9)
+
+
 def test_context_reasons_name_the_neighbours(det, text) -> None:
     context = [r for e in det.explain(text, top=100) for r in e.reasons if r.stage == "context"]
     assert context, "the context stage explains nothing"

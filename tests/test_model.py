@@ -207,4 +207,36 @@ def test_the_context_stage_also_learns_from_scores_of_seen_templates(small_data,
     calls.clear()
     ContextClassifier(ParagraphClassifier(), n_folds=3).fit(X, y)
     assert calls == [False]
-    assert not np.allclose(seen.context_.coef_, unseen_only.context_.coef_)
+    assert not np.allclose(seen.predict_proba(X), unseen_only.predict_proba(X))
+
+
+def test_a_question_next_to_another_question_is_a_pair_and_pairs_stay_inside_their_document():
+    from detector.features import context_feature_names, context_features
+
+    # two documents: statement, question, question, statement | question, answer
+    probs = np.tile([0.8, 0.1, 0.1], (6, 1))
+    question = np.array([0, 1, 1, 0, 1, 0], dtype=float)
+    Z = context_features(probs, np.zeros(6), question=question, lengths=[4, 2])
+    pair = Z[:, context_feature_names().index("question_pair")]
+    assert pair.tolist() == [0, 1, 1, 0, 0, 0]
+    # the last unit of one document and the first of the next are not neighbours
+    Z = context_features(probs, np.zeros(6), question=np.array([0, 0, 0, 1, 1, 0], dtype=float), lengths=[4, 2])
+    assert not Z[:, context_feature_names().index("question_pair")].any()
+
+
+def test_a_model_trained_before_the_question_features_is_scored_without_them(small_data):
+    from sklearn.linear_model import LogisticRegression
+
+    from detector.features import QUESTION_FEATURES
+
+    X, y = small_data[["doc_id", "text"]], small_data["label"].tolist()
+    est = ContextClassifier(ParagraphClassifier(), n_folds=3).fit(X, y)
+    names = est.context_feature_names()
+    assert set(QUESTION_FEATURES) <= set(names)
+    del est.context_features_  # as unpickled from a model file written before they existed
+    legacy = est.context_feature_names()
+    assert legacy == [n for n in names if n not in QUESTION_FEATURES]
+    rng = np.random.default_rng(0)
+    est.context_ = LogisticRegression().fit(rng.normal(size=(30, len(legacy))), np.arange(30) % 3)
+    proba = est.predict_proba(X)
+    assert proba.shape == (len(X), 3)

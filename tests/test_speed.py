@@ -59,15 +59,17 @@ def reference_stage1(paragraph, texts: list[str]) -> np.ndarray:
 
 def reference_docs(model, docs: list[list[str]]) -> list[np.ndarray]:
     """Both stages through scikit-learn, one document at a time."""
-    from detector.features import context_features, short_flags
+    from detector.features import QUESTION_COLUMN, SHORT_COLUMN, context_features, layout_matrix
     from detector.model import LABELS
 
     out = []
     for d in docs:
         p = reference_stage1(model.paragraph_, d)
         if model.context_ is not None:
-            short = short_flags(d)
-            proba = model.context_.predict_proba(context_features(p, short, position=model.position))
+            layout = layout_matrix(d)
+            features = context_features(p, layout[:, SHORT_COLUMN], question=layout[:, QUESTION_COLUMN],
+                                        position=model.position)
+            proba = model.context_.predict_proba(features)
             p = np.zeros((len(d), len(LABELS)))
             p[:, model.context_.classes_] = proba
         out.append(p)
@@ -302,11 +304,41 @@ def test_a_one_vs_rest_model_is_left_to_sklearn(trained, corpus):
     assert np.abs(other.predict_proba(texts) - reference_stage1(other, texts)).max() < TOLERANCE
 
 
+def test_the_tree_walk_gives_the_probabilities_of_sklearn_bit_for_bit(trained, corpus, monkeypatch):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from detector.model import _fast_proba, _ForestScorer, _full_proba
+
+    assert isinstance(trained.context_, HistGradientBoostingClassifier)
+    flat = [t for d in docs_of(corpus)[:80] for t in d]
+    p1, layout = trained.paragraph_.predict_proba_layout(flat)
+    Z = trained.context_matrix(p1, layout)
+    reference = _full_proba(trained.context_, Z)
+    for cells in (10**9, 0):  # every row through the numpy walk; every row through scikit-learn's own loop
+        monkeypatch.setattr(_ForestScorer, "MAX_CELLS", cells)
+        assert np.array_equal(_fast_proba(trained.context_, Z), reference)
+        assert np.array_equal(_fast_proba(trained.context_, Z[:1]), reference[:1])
+
+
+def test_a_logistic_context_stage_scores_as_sklearn_too(corpus):
+    from detector.model import ContextClassifier, ParagraphClassifier
+
+    ids = sorted(corpus["doc_id"].unique())[::16]
+    part = corpus[corpus["doc_id"].isin(ids)].reset_index(drop=True)
+    est = ContextClassifier(ParagraphClassifier(), n_folds=2, context_model="logistic").fit(
+        part[["doc_id", "text"]], part["label"].tolist())
+    docs = docs_of(part)
+    assert max_diff(est.predict_proba_docs(docs), reference_docs(est, docs)) < TOLERANCE
+    with pytest.raises(ValueError, match="context_model"):
+        ContextClassifier(ParagraphClassifier(), n_folds=2, context_model="forest").fit(
+            part[["doc_id", "text"]], part["label"].tolist())
+
+
 def test_the_cache_is_not_pickled_and_follows_a_refit(trained, corpus):
     texts = corpus["text"].tolist()[:200]
     before = trained.predict_proba_docs([texts])[0]
     blob = pickle.dumps(trained)
-    assert b"_LinearScorer" not in blob
+    assert b"_LinearScorer" not in blob and b"_ForestScorer" not in blob
     assert np.array_equal(pickle.loads(blob).predict_proba_docs([texts])[0], before)
 
     clf = copy.deepcopy(trained.paragraph_)
