@@ -167,13 +167,12 @@ def sklearn_inference() -> Iterator[None]:
     """Score through scikit-learn's own ``transform``/``predict_proba`` (the reference pipeline) meanwhile."""
     from detector import model
 
-    fast, cells = model._scorer, model._ForestScorer.MAX_CELLS
-    model._scorer = lambda clf: None
-    model._ForestScorer.MAX_CELLS = -1  # trees: scikit-learn's predict_proba for every batch
+    fast, forest = model._scorer, model._forest
+    model._scorer = model._forest = lambda clf: None
     try:
         yield
     finally:
-        model._scorer, model._ForestScorer.MAX_CELLS = fast, cells
+        model._scorer, model._forest = fast, forest
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -304,20 +304,44 @@ def test_a_one_vs_rest_model_is_left_to_sklearn(trained, corpus):
     assert np.abs(other.predict_proba(texts) - reference_stage1(other, texts)).max() < TOLERANCE
 
 
-def test_the_tree_walk_gives_the_probabilities_of_sklearn_bit_for_bit(trained, corpus, monkeypatch):
+def test_the_trees_are_scored_as_sklearn_scores_them_bit_for_bit(trained, corpus):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from detector.model import _fast_proba, _ForestScorer, _full_proba
+    from detector.model import _fast_proba, _forest, _full_proba
 
-    assert isinstance(trained.context_, HistGradientBoostingClassifier)
+    assert isinstance(trained.context_, HistGradientBoostingClassifier) and _forest(trained.context_) is not None
     flat = [t for d in docs_of(corpus)[:80] for t in d]
     p1, layout = trained.paragraph_.predict_proba_layout(flat)
     Z = trained.context_matrix(p1, layout)
     reference = _full_proba(trained.context_, Z)
-    for cells in (10**9, 0):  # every row through the numpy walk; every row through scikit-learn's own loop
-        monkeypatch.setattr(_ForestScorer, "MAX_CELLS", cells)
-        assert np.array_equal(_fast_proba(trained.context_, Z), reference)
-        assert np.array_equal(_fast_proba(trained.context_, Z[:1]), reference[:1])
+    assert len(Z) > 64  # the round-by-round sums, and below the cumulative sum of one row
+    assert np.array_equal(_fast_proba(trained.context_, Z), reference)
+    assert np.array_equal(_fast_proba(trained.context_, Z[:1]), reference[:1])
+    edges = np.vstack([Z[:3], np.zeros((1, Z.shape[1])), np.full((1, Z.shape[1]), 1e6)])  # off every threshold
+    assert np.array_equal(_fast_proba(trained.context_, edges), _full_proba(trained.context_, edges))
+    refit = copy.deepcopy(trained.context_)
+    first = _fast_proba(refit, Z)  # caches its trees
+    refit.fit(Z, np.arange(len(Z)) % 3)  # new trees: the cache follows
+    assert np.array_equal(_fast_proba(refit, Z), _full_proba(refit, Z))
+    assert not np.array_equal(_fast_proba(refit, Z), first)
+
+
+def test_trees_the_scorer_does_not_know_are_left_to_sklearn(trained, corpus):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from detector.model import _fast_proba, _forest, _full_proba
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    bigger = HistGradientBoostingClassifier(max_leaf_nodes=31, min_samples_leaf=2, max_iter=3).fit(
+        X, rng.integers(0, 3, 300))
+    assert max(t.nodes["is_leaf"].sum() for it in bigger._predictors for t in it) > 8
+    assert _forest(bigger) is None
+    assert np.array_equal(_fast_proba(bigger, X), _full_proba(bigger, X))
+    flat = [t for d in docs_of(corpus)[:10] for t in d]
+    Z = trained.context_matrix(*trained.paragraph_.predict_proba_layout(flat))
+    Z[0, 0] = np.nan  # scikit-learn sends missing values their own way
+    assert np.array_equal(_fast_proba(trained.context_, Z), _full_proba(trained.context_, Z))
 
 
 def test_a_logistic_context_stage_scores_as_sklearn_too(corpus):
