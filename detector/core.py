@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -84,6 +84,13 @@ def _check_keep(keep: Iterable[str]) -> frozenset[str]:
     return kept | {"reporting"}
 
 
+def is_runon_document(model: Any, units: Sequence[Span] | Sequence[Paragraph]) -> bool:
+    """Whether a document of these units is scored by ``model``'s run-on estimator: it has one, and at least half
+    of the units are sentences (the text had no paragraph breaks)."""
+    return (getattr(model, "runon_model_", None) is not None and bool(units)
+            and 2 * sum(u.kind == "sentence" for u in units) >= len(units))
+
+
 class Detector:
     """Finds promotional and boilerplate paragraphs in finance articles and cuts them out.
 
@@ -124,8 +131,7 @@ class Detector:
         """Scores and threshold per document; run-on documents (at least half of the units sentences) go to the
         model's run-on estimator if any, with its threshold unless ``threshold`` is given."""
         runon_model = getattr(self.model, "runon_model_", None)
-        is_runon = [runon_model is not None and bool(spans) and 2 * sum(s.kind == "sentence" for s in spans)
-                    >= len(spans) for _, spans in docs]
+        is_runon = [is_runon_document(self.model, spans) for _, spans in docs]
         out: list[tuple[np.ndarray, float] | None] = [None] * len(docs)
         for flag, model in ((False, self.model), (True, runon_model)):
             idx = [i for i, r in enumerate(is_runon) if r == flag]

@@ -189,10 +189,10 @@ def explain_units(det: Detector, paras: Sequence[Paragraph], *, top: int = DEFAU
         raise ValueError(f"top must be 0 or more, got {top}")
     if not paras:
         return []
-    model = det.model
-    runon = getattr(model, "runon_model_", None)
-    if runon is not None and 2 * sum(p.kind == "sentence" for p in paras) >= len(paras):
-        model = runon  # run-on text is scored by the run-on model (Detector._score_docs): explain that one
+    from .core import is_runon_document
+
+    # run-on text is scored by the run-on model: explain that one
+    model = det.model.runon_model_ if is_runon_document(det.model, paras) else det.model
     stage1 = model.paragraph_
     texts = [p.text for p in paras]
     design = stage1._design(texts).tocsr()

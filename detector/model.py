@@ -47,9 +47,7 @@ def _label_codes(y: Sequence[str]) -> np.ndarray:
 def _full_proba(clf: LogisticRegression | HistGradientBoostingClassifier, Z: np.ndarray | sp.spmatrix
                 ) -> np.ndarray:
     """Probabilities in LABELS order, with zeros for labels the training data lacked."""
-    out = np.zeros((Z.shape[0], len(LABELS)))
-    out[:, clf.classes_] = clf.predict_proba(Z)
-    return out
+    return _in_label_order(clf.predict_proba(Z), clf.classes_)
 
 
 # -- fast inference --------------------------------------------------------------------------------------------
@@ -107,7 +105,7 @@ class _ForestScorer:
     """
 
     def __init__(self, clf: HistGradientBoostingClassifier) -> None:
-        trees = [tree for iteration in clf._predictors for tree in iteration]
+        trees = _trees(clf)
         self.per_iteration = clf.n_trees_per_iteration_
         n = len(trees)
         leaf_values = np.zeros((n, 8))
@@ -141,7 +139,7 @@ class _ForestScorer:
     @staticmethod
     def supports(clf: HistGradientBoostingClassifier) -> bool:
         """Whether the scorer reproduces ``clf``: several classes, numeric splits, at most 8 leaves a tree."""
-        trees = [tree for iteration in getattr(clf, "_predictors", []) for tree in iteration]
+        trees = _trees(clf)
         return (getattr(clf, "n_trees_per_iteration_", 1) > 1 and bool(trees)
                 and all(not t.nodes["is_categorical"].any() and t.nodes["is_leaf"].sum() <= 8 for t in trees))
 
@@ -163,6 +161,11 @@ class _ForestScorer:
             for i in range(0, values.shape[1], k):
                 raw += values[:, i:i + k]
         return _in_label_order(_softmax(raw), self.columns)
+
+
+def _trees(clf: HistGradientBoostingClassifier) -> list[object]:
+    """The fitted trees of ``clf``, round by round and class by class within a round (scikit-learn's order)."""
+    return [tree for iteration in getattr(clf, "_predictors", []) for tree in iteration]
 
 
 def _leaves_below(nodes: np.ndarray) -> dict[int, list[int]]:

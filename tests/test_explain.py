@@ -100,6 +100,23 @@ def test_paragraph_terms_add_up_to_the_stage1_log_odds(det, text) -> None:
     assert class_coefficients(clf).shape[0] == 3
 
 
+def test_run_on_text_is_explained_by_the_run_on_model_that_scored_it(det, text) -> None:
+    runon = " ".join(text.split())  # every line break gone
+    paras = det.classify(runon)
+    assert sum(p.kind == "sentence" for p in paras) * 2 >= len(paras)
+    stage1 = det.model.runon_model_.paragraph_
+    probs1 = stage1.predict_proba([p.text for p in paras])
+    index = {"promotional": 1, "boilerplate": 2}
+    from detector.explain import class_coefficients
+
+    intercept = class_coefficients(stage1.clf_) * 0
+    intercept[list(stage1.clf_.classes_), 0] = stage1.clf_.intercept_
+    for e, p1 in zip(explain_units(det, paras, top=10**6, min_weight=0.0), probs1):
+        k = index[e.toward]
+        terms = sum(r.weight for r in e.reasons if r.stage == "paragraph")
+        assert math.isclose(intercept[k, 0] - intercept[0, 0] + terms, math.log(p1[k] / p1[0]), abs_tol=1e-6)
+
+
 def test_context_terms_of_a_logistic_regression_are_coefficient_times_value() -> None:
     from sklearn.linear_model import LogisticRegression
 
