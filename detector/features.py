@@ -165,12 +165,6 @@ _URL_RE = re.compile(r"https?://|www\.|\b[a-z0-9][a-z0-9-]*\.(?:com|de|net|org|i
 SHORT_WORDS = 8
 
 
-def short_flags(texts: Sequence[str]) -> np.ndarray:
-    """1.0 for each short unit (:data:`SHORT_WORDS` words or fewer), else 0.0 — the ``short`` input of
-    :func:`context_features` (the ``short`` column of :func:`layout_matrix`)."""
-    return layout_matrix(texts)[:, SHORT_COLUMN]
-
-
 #: Names of the layout features, in the order of :func:`layout_features`.
 LAYOUT_FEATURES: tuple[str, ...] = (
     "log_chars", "log_words", "multi_line", "short", "no_end_punct", "ends_colon", "ends_question",
